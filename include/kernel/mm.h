@@ -1,0 +1,83 @@
+/*
+ * Memory: physical pages and the kernel heap.
+ *
+ * Address space (x86-64, 4-level paging):
+ *   0 .. 0x00007fffffffffff         user (the app); nothing kernel lives here
+ *   PAGE_OFFSET = 0xffff800000000000 direct map of all physical memory
+ *   IOREMAP_BASE = 0xffffc00000000000 device MMIO mapped uncached (ioremap)
+ *   KERNEL_VMA  = 0xffffffff80000000 the kernel image (phys + KERNEL_VMA)
+ *
+ * Every allocator returns NULL on failure and every caller handles it.
+ * Counters (struct kmem_stats) let tests prove that nothing leaks.
+ */
+#ifndef KERNEL_MM_H
+#define KERNEL_MM_H
+
+#include <kernel/list.h>
+
+#define PAGE_SHIFT      12
+#define PAGE_SIZE       (1UL << PAGE_SHIFT)
+#define PAGE_OFFSET     0xffff800000000000UL
+#define IOREMAP_BASE    0xffffc00000000000UL
+#define KERNEL_VMA      0xffffffff80000000UL
+#define MAX_ORDER       11      /* largest block: 2^(MAX_ORDER-1) pages = 4 MiB */
+
+/* Direct-map translation; valid for RAM and for kernel-image addresses. */
+static inline void *phys_to_virt(phys_addr_t p) { return (void *)(p + PAGE_OFFSET); }
+static inline phys_addr_t virt_to_phys(const void *v)
+{
+    u64 a = (u64)v;
+    return a >= KERNEL_VMA ? a - KERNEL_VMA : a - PAGE_OFFSET;
+}
+
+/*
+ * Physical page allocator (buddy).  alloc_pages() returns the direct-map
+ * address of 2^order contiguous, PAGE_SIZE-aligned pages (contents undefined),
+ * or NULL.  free_pages() takes the same address and order back.
+ */
+void *alloc_pages(unsigned order);
+void free_pages(void *addr, unsigned order);
+static inline void *alloc_page(void) { return alloc_pages(0); }
+static inline void free_page(void *addr) { free_pages(addr, 0); }
+u64 pmm_total_bytes(void);      /* usable RAM handed to the allocator, bytes */
+u64 pmm_free_bytes(void);       /* bytes currently free */
+
+/*
+ * Heap.  kmalloc() serves sizes up to KMALLOC_MAX_CACHE_SIZE from size-class
+ * caches (16, 32, ... 2048 bytes, 16-byte aligned) and larger sizes from whole
+ * pages.  kfree(NULL) is a no-op.  Memory is the caller's until kfree().
+ */
+#define KMALLOC_MAX_CACHE_SIZE 2048
+void *kmalloc(size_t size);
+void *kzalloc(size_t size);
+void *kcalloc(size_t n, size_t size);   /* NULL on n * size overflow */
+void kfree(const void *p);
+
+/* A cache of equal-sized objects (Linux kmem_cache), with its own counters. */
+struct kmem_cache;
+struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align);
+void *kmem_cache_alloc(struct kmem_cache *c);
+void *kmem_cache_zalloc(struct kmem_cache *c);
+void kmem_cache_free(struct kmem_cache *c, void *obj);
+
+/* Per-cache counters; the large-allocation path reports as "kmalloc-large". */
+struct kmem_stats {
+    const char *name;
+    size_t obj_size;        /* bytes per object (0 for kmalloc-large) */
+    u64 objs_in_use;
+    u64 bytes_in_use;       /* object bytes handed out, not slab overhead */
+    u64 allocs, frees, failures;
+};
+/* Fill up to `max` entries; returns how many caches exist. */
+size_t kmem_stats_get(struct kmem_stats *out, size_t max);
+/* Sum of bytes_in_use over all caches: the figure leak tests compare. */
+u64 kmem_bytes_in_use(void);
+
+/* Map `size` bytes of device memory at physical `phys` uncached; NULL on failure. */
+void *ioremap(phys_addr_t phys, size_t size);
+
+/* Boot-time set-up, called once by kernel_main in this order. */
+struct boot_info;
+void mm_init(const struct boot_info *bi);   /* page tables, page allocator, heap */
+
+#endif

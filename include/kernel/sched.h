@@ -1,0 +1,67 @@
+/*
+ * Threads and the scheduler (uniprocessor, round-robin run queue).
+ *
+ * The kernel is not preemptible: a thread in kernel mode runs until it blocks
+ * (schedule()) or returns to user mode; only user-mode code is preempted by
+ * the time-slice timer.  Blocking follows Linux's pattern, which loses no
+ * wakeup: set_current_state(TASK_UNINTERRUPTIBLE), re-check the condition,
+ * schedule().  wake_up_process() sets the state back to TASK_RUNNING first,
+ * so a wake between the check and schedule() makes schedule() return at once.
+ */
+#ifndef KERNEL_SCHED_H
+#define KERNEL_SCHED_H
+
+#include <kernel/list.h>
+
+enum task_state {
+    TASK_RUNNING = 0,           /* on the run queue or on the CPU */
+    TASK_UNINTERRUPTIBLE = 1,   /* blocked until wake_up_process() */
+    TASK_DEAD = 2,
+};
+
+#define THREAD_NAME_LEN   16
+#define KSTACK_SIZE       (16 * 1024)
+
+struct thread {
+    u64 rsp;                    /* saved kernel stack pointer while switched out */
+    volatile int state;         /* enum task_state */
+    int tid;
+    char name[THREAD_NAME_LEN];
+    void *kstack;               /* KSTACK_SIZE bytes, owned by the thread */
+    struct list_head run_node;  /* on the run queue while runnable and not current */
+    struct list_head all_node;  /* on the list of all threads */
+    int (*fn)(void *arg);
+    void *arg;
+    int exit_code;
+    u64 switches;               /* times this thread was switched in */
+    void *arch;                 /* FPU/XSAVE area and user state, owned by kernel/arch */
+};
+
+/* The running thread. */
+struct thread *get_current(void);
+#define current get_current()
+
+/* Create a runnable kernel thread running fn(arg); NULL when out of memory. */
+struct thread *kthread_create(const char *name, int (*fn)(void *arg), void *arg);
+/* Wait until t has exited, free it and return its exit code. */
+int kthread_join(struct thread *t);
+/* End the current thread with `code` (also what returning from fn does). */
+void thread_exit(int code) __attribute__((noreturn));
+
+void set_current_state(int state);
+/* Switch away; returns once current is TASK_RUNNING and picked again. */
+void schedule(void);
+/* Make t runnable; returns 1 if it was blocked, 0 if already running. */
+int wake_up_process(struct thread *t);
+/* Give the CPU to the next runnable thread, if any. */
+void yield(void);
+/* Block for up to timeout_ns; returns the ns left (0 when the time ran out). */
+u64 schedule_timeout(u64 timeout_ns);
+void msleep(unsigned long ms);
+
+/* Turn the boot context into the first thread and create the idle thread. */
+void sched_init(void);
+/* Threads that exist (for tests). */
+unsigned nr_threads(void);
+
+#endif

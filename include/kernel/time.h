@@ -1,0 +1,29 @@
+/*
+ * Time.  The monotonic clock counts ns since power-on from the TSC (QEMU
+ * starts the TSC at 0 when the VM starts).  Its frequency comes from CPUID
+ * leaf 0x15/0x16 or the hypervisor timing leaf 0x40000010 when reported, else
+ * from calibration against the PIT.  Before time_init() it reads 0.
+ */
+#ifndef KERNEL_TIME_H
+#define KERNEL_TIME_H
+
+#include <kernel/types.h>
+
+#define NSEC_PER_USEC   1000ULL
+#define NSEC_PER_MSEC   1000000ULL
+#define NSEC_PER_SEC    1000000000ULL
+
+u64 ktime_get_ns(void);         /* monotonic, ns since power-on */
+u64 ktime_get_real_ns(void);    /* wall clock, ns since the epoch (RTC read at boot) */
+extern u64 tsc_khz;             /* TSC frequency in kHz (0 until calibrated) */
+void udelay(unsigned long us);  /* busy-wait */
+void time_init(void);           /* calibrate the TSC, read the RTC, start the tick */
+
+/*
+ * The clock-event seam used by the timer facility: fire the timer interrupt at
+ * (or soon after) `expires_ns` on the monotonic clock.  One-shot; the latest
+ * call wins.  Host builds supply a fake.
+ */
+void clockevent_program(u64 expires_ns);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * TEMPORARY: weak stand-ins so the skeleton links while subsystems land.
+ * Each is overridden by the real (strong) definition; this file is deleted
+ * once every subsystem exists.
+ */
+#include <kernel/acpi.h>
+#include <kernel/arch/cpu.h>
+#include <kernel/bootinfo.h>
+#include <kernel/irq.h>
+#include <kernel/mm.h>
+#include <kernel/sched.h>
+#include <kernel/time.h>
+
+#define WEAK __attribute__((weak))
+WEAK u64 ktime_get_ns(void) { return 0; }
+WEAK void time_init(void) {}
+WEAK void arch_init(void) {}
+WEAK void irq_init(void) {}
+WEAK int acpi_init(const u8 *rsdp) { (void)rsdp; return -1; }
+WEAK void acpi_poweroff(void) {}
+WEAK void mm_init(const struct boot_info *bi) { (void)bi; }
+WEAK u64 pmm_total_bytes(void) { return 0; }
+WEAK u64 pmm_free_bytes(void) { return 0; }
+WEAK void sched_init(void) {}
+WEAK int request_irq(unsigned irq, irq_handler_t h, void *dev, const char *name)
+{ (void)irq; (void)h; (void)dev; (void)name; return -1; }
+WEAK u64 schedule_timeout(u64 t) { (void)t; for (;;) halt(); }

@@ -1,0 +1,2 @@
+UNIT_TESTS += cmdline
+cmdline_SRCS := kernel/cmdline.c
