@@ -78,11 +78,13 @@ HOST_CFLAGS  := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-rec
                 -DHOST_BUILD -Itests/unit/host_include -Iinclude -Itests/unit
 UNIT_TESTS   :=
 -include $(wildcard tests/unit/*.mk)
+-include $(wildcard tests/fuzz/*.mk)
 UNIT_BINS    := $(patsubst %,$(BUILD)/unit/test_%,$(UNIT_TESTS))
 
-$(BUILD)/unit/test_%: tests/unit/test_%.c $(wildcard tests/unit/host/*.c) FORCE
+# Each test links only the sources (and tests/unit/host/ shims) its .mk names.
+$(BUILD)/unit/test_%: tests/unit/test_%.c FORCE
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $($*_SRCS) $(wildcard tests/unit/host/*.c) -lcmocka
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $($*_SRCS) -lcmocka
 
 unit: deps-test
 	@$(MAKE) --no-print-directory $(UNIT_BINS)
