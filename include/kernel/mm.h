@@ -22,6 +22,12 @@
 #define KERNEL_VMA      0xffffffff80000000UL
 #define MAX_ORDER       11      /* largest block: 2^(MAX_ORDER-1) pages = 4 MiB */
 
+/*
+ * The direct map covers physical [0, direct_map_end): every RAM, ACPI and
+ * NVS region of the memory map.  Anything above (MMIO) needs ioremap().
+ */
+extern u64 direct_map_end;
+
 /* Direct-map translation; valid for RAM and for kernel-image addresses. */
 static inline void *phys_to_virt(phys_addr_t p) { return (void *)(p + PAGE_OFFSET); }
 static inline phys_addr_t virt_to_phys(const void *v)

@@ -55,10 +55,12 @@ void schedule(void);
 int wake_up_process(struct thread *t);
 /* Give the CPU to the next runnable thread, if any. */
 void yield(void);
-/* Block for up to timeout_ns; returns the ns left (0 when the time ran out). */
+/* Block for up to timeout_ns (UINT64_MAX: no timer, only a wake ends it); returns the ns left (0 when the time ran out). */
 u64 schedule_timeout(u64 timeout_ns);
 void msleep(unsigned long ms);
 
+/* True while the idle thread runs: interrupt exit may then run softirqs. */
+bool current_is_idle(void);
 /* Turn the boot context into the first thread and create the idle thread. */
 void sched_init(void);
 /* Threads that exist (for tests). */
