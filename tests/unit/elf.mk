@@ -1,0 +1,2 @@
+UNIT_TESTS += elf
+elf_SRCS := kernel/exec/elf.c
