@@ -29,7 +29,7 @@ enum elf_error {
     ELF_EALIGN,         /* p_align not a power of two, or vaddr/offset disagree modulo the page */
     ELF_EMEMSZ,         /* p_memsz < p_filesz, or the image is implausibly large */
     ELF_ERANGE,         /* a segment outside user space (kernel half, page 0, overflow) */
-    ELF_EOVERLAP,       /* two PT_LOAD segments share a page */
+    ELF_EOVERLAP,       /* two PT_LOAD segments overlap */
     ELF_ENOLOAD,        /* no PT_LOAD segment, or the entry point is outside them */
     ELF_ERROR_COUNT
 };

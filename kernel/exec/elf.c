@@ -88,10 +88,14 @@ static enum elf_error add_load(struct elf_image *img, const Elf64_Phdr *ph, size
         return ELF_EPHDR;
     lo = ALIGN_DOWN(va, ELF_PAGE);
     hi = ALIGN_UP(va + ph->p_memsz, ELF_PAGE);
-    /* Segments must not share a page: each page gets exactly one set of permissions. */
+    /*
+     * Byte ranges must be disjoint.  Two segments may share a page (linkers
+     * do this); the loader copies bytes into fresh pages and gives a shared
+     * page the union of both segments' permissions, as Linux's mmap does.
+     */
     for (unsigned i = 0; i < img->nseg; i++) {
         const struct elf_segment *s = &img->seg[i];
-        if (lo < ALIGN_UP(s->vaddr + s->memsz, ELF_PAGE) && ALIGN_DOWN(s->vaddr, ELF_PAGE) < hi)
+        if (va < s->vaddr + s->memsz && s->vaddr < va + ph->p_memsz)
             return ELF_EOVERLAP;
     }
     img->seg[img->nseg++] = (struct elf_segment){

@@ -136,8 +136,8 @@ static void test_segments(void **state)
     EXPECT(im.ph[1].p_memsz = 1ULL << 40, ELF_EMEMSZ);      /* huge .bss */
     EXPECT(im.ph[1].p_align = 0x3000, ELF_EALIGN);
     EXPECT(im.ph[1].p_offset = 0x1010, ELF_EALIGN);         /* vaddr and offset disagree */
-    EXPECT(im.ph[1].p_vaddr = 0x401000, ELF_EOVERLAP);      /* shares text's pages */
-    EXPECT(im.ph[1].p_vaddr = 0x3ff000, ELF_EOVERLAP);
+    EXPECT(im.ph[1].p_vaddr = 0x401000, ELF_EOVERLAP);      /* on top of text */
+    EXPECT(im.ph[1].p_vaddr = 0x3ff000, ELF_EOVERLAP);      /* its .bss runs into text */
     EXPECT(im.ph[1].p_vaddr = 0xffffffff80002000, ELF_ERANGE); /* the kernel image */
     EXPECT(im.ph[1].p_vaddr = 0xffff800000002000, ELF_ERANGE); /* the direct map */
     EXPECT(im.ph[1].p_vaddr = 0x7ffffffff000, ELF_ERANGE);   /* runs past user space */
@@ -145,6 +145,20 @@ static void test_segments(void **state)
     EXPECT(im.ph[2].p_memsz = 1ULL << 40, ELF_EMEMSZ);      /* TLS too */
     /* each segment plausible, but together spanning more than ELF_MAX_IMAGE */
     EXPECT(im.ph[1].p_vaddr = 0x400000 + (5ULL << 32) + 0x2000, ELF_EMEMSZ);
+}
+
+static void test_segments_may_share_a_page(void **state)
+{
+    struct elf_image img;
+    (void)state;
+    make_valid(ET_EXEC);
+    /* data starts on text's last page, bytes disjoint: legal, as GNU ld emits */
+    im.ph[0].p_filesz = im.ph[0].p_memsz = 0x1f00;
+    im.ph[1].p_vaddr = im.ph[1].p_paddr = 0x401f00;
+    im.ph[1].p_offset = 0x1f00;
+    assert_int_equal(parse(&img), ELF_OK);
+    assert_int_equal(img.lo, 0x400000);
+    assert_int_equal(img.hi, 0x407000);
 }
 
 static void test_entry_must_be_in_text(void **state)
@@ -172,6 +186,7 @@ int main(void)
         cmocka_unit_test(test_header_classes),
         cmocka_unit_test(test_dynamic_executables_refused),
         cmocka_unit_test(test_segments),
+        cmocka_unit_test(test_segments_may_share_a_page),
         cmocka_unit_test(test_entry_must_be_in_text),
         cmocka_unit_test(test_every_code_has_a_reason),
     };
