@@ -1,0 +1,72 @@
+/*
+ * Why a packet was dropped (Linux's skb_drop_reason idea).  Every drop in the
+ * stack and the drivers names one of these; kfree_skb_reason() and
+ * netdev_count_drop() bump skb_drop_counts[] and the device's own array, and
+ * net_stats_print() lists every nonzero one by name.  Tests assert them.
+ *
+ * To add a reason, add one X() line: the enum and the name table follow.
+ */
+#ifndef NET_DROP_REASON_H
+#define NET_DROP_REASON_H
+
+#include <kernel/types.h>
+
+#define SKB_DROP_REASONS(X)                                                        \
+    X(NOT_SPECIFIED,      "not specified")                                         \
+    X(NOMEM,              "out of memory")                                         \
+    /* devices and the core (net/dev.c, drivers) */                                \
+    X(DEV_DOWN,           "interface down or no carrier")                          \
+    X(DEV_RX_ERR,         "NIC reported a bad frame")                              \
+    X(DEV_RX_NOBUF,       "NIC had no buffer for a frame")                         \
+    X(DEV_TX_ERR,         "NIC failed to send")                                    \
+    X(TXQ_OVERFLOW,       "TX backlog full")                                       \
+    /* Ethernet (net/eth.c) */                                                     \
+    X(PKT_TOO_SMALL,      "runt: shorter than its headers")                        \
+    X(OTHERHOST,          "frame for another MAC")                                 \
+    X(VLAN_TAGGED,        "802.1Q tagged frame (no VLAN support)")                 \
+    X(UNHANDLED_PROTO,    "unknown EtherType")                                     \
+    /* ARP (net/arp.c) */                                                          \
+    X(ARP_BAD_HDR,        "ARP: bad hardware/protocol type or length")             \
+    X(ARP_BAD_OP,         "ARP: unknown opcode")                                   \
+    X(ARP_BAD_SENDER,     "ARP: broadcast, multicast or zero sender")              \
+    X(ARP_OWN_ADDR,       "ARP: sender claims our address")                        \
+    X(ARP_UNSOLICITED,    "ARP: unsolicited reply")                                \
+    X(NEIGH_FAILED,       "ARP resolution failed")                                 \
+    X(NEIGH_QUEUEFULL,    "ARP: queue of unresolved entry full")                   \
+    X(NEIGH_TABLEFULL,    "ARP: cache full, nothing evictable")                    \
+    /* IPv4 (net/ipv4_*.c, net/ip_frag.c) */                                       \
+    X(IP_INHDR,           "IPv4: bad version, IHL or total length")                \
+    X(IP_CSUM,            "IPv4: bad header checksum")                             \
+    X(IP_OPTIONS,         "IPv4: malformed options")                               \
+    X(IP_INVALID_SOURCE,  "IPv4: martian source")                                  \
+    X(IP_INVALID_DEST,    "IPv4: martian destination")                             \
+    X(IP_NOT_FOR_US,      "IPv4: not addressed to us")                             \
+    X(IP_NOPROTO,         "IPv4: no handler for the protocol")                     \
+    X(IP_NOROUTE,         "IPv4: no route")                                        \
+    X(IP_FRAG_BAD,        "IPv4 fragment: bad length or offset")                   \
+    X(IP_FRAG_DUP,        "IPv4 fragment: exact duplicate")                        \
+    X(IP_FRAG_OVERLAP,    "IPv4 fragments overlap: datagram dropped")              \
+    X(IP_FRAG_TOO_BIG,    "IPv4 fragments: datagram beyond 65535 bytes")           \
+    X(IP_FRAG_MEMLIMIT,   "IPv4 reassembly memory cap")                            \
+    X(IP_FRAG_TIMEOUT,    "IPv4 reassembly timeout")                               \
+    X(IP_FRAG_NEEDED,     "IPv4: DF set but larger than the MTU")                  \
+    /* ICMP (net/icmp.c) */                                                        \
+    X(ICMP_CSUM,          "ICMP: bad checksum")                                    \
+    X(ICMP_TRUNCATED,     "ICMP: message or inner header truncated")               \
+    X(ICMP_BCAST_ECHO,    "ICMP: echo to broadcast/multicast ignored")             \
+    X(ICMP_UNHANDLED,     "ICMP: type not handled")                                \
+    X(ICMP_RATELIMIT,     "ICMP: error suppressed by rate limit")
+
+enum skb_drop_reason {
+#define SKB_DROP_ENUM(name, text) SKB_DROP_REASON_##name,
+    SKB_DROP_REASONS(SKB_DROP_ENUM)
+#undef SKB_DROP_ENUM
+    SKB_DROP_REASON_MAX
+};
+
+/* Drops per reason since boot, all devices together (owned by net/skbuff.c). */
+extern u64 skb_drop_counts[SKB_DROP_REASON_MAX];
+/* Human-readable name ("IPv4: bad header checksum"); "?" when out of range. */
+const char *skb_drop_reason_name(enum skb_drop_reason reason);
+
+#endif
