@@ -39,7 +39,8 @@ static inline phys_addr_t virt_to_phys(const void *v)
 /*
  * Physical page allocator (buddy).  alloc_pages() returns the direct-map
  * address of 2^order contiguous, PAGE_SIZE-aligned pages (contents undefined),
- * or NULL.  free_pages() takes the same address and order back.
+ * or NULL.  The block is also naturally aligned (to 2^order pages), which the
+ * heap relies on.  free_pages() takes the same address and order back.
  */
 void *alloc_pages(unsigned order);
 void free_pages(void *addr, unsigned order);
@@ -47,6 +48,25 @@ static inline void *alloc_page(void) { return alloc_pages(0); }
 static inline void free_page(void *addr) { free_pages(addr, 0); }
 u64 pmm_total_bytes(void);      /* usable RAM handed to the allocator, bytes */
 u64 pmm_free_bytes(void);       /* bytes currently free */
+/* Smallest order whose block holds `bytes` (0 for bytes <= PAGE_SIZE). */
+static inline unsigned get_order(size_t bytes)
+{
+    unsigned order = 0;
+
+    while ((PAGE_SIZE << order) < bytes)
+        order++;
+    return order;
+}
+
+/*
+ * The private word of allocated pages (Linux keeps it in struct page): the
+ * heap tags its pages so kfree() can find an object's cache.  set tags every
+ * page of the 2^order block at `addr`; page_private() reads the word of the
+ * page holding `addr`, 0 if never set or if the page is not allocated (free,
+ * or not managed at all).  free_pages() clears the words.
+ */
+void page_set_private(void *addr, unsigned order, unsigned long priv);
+unsigned long page_private(const void *addr);
 
 /*
  * Heap.  kmalloc() serves sizes up to KMALLOC_MAX_CACHE_SIZE from size-class
@@ -78,6 +98,12 @@ struct kmem_stats {
 size_t kmem_stats_get(struct kmem_stats *out, size_t max);
 /* Sum of bytes_in_use over all caches: the figure leak tests compare. */
 u64 kmem_bytes_in_use(void);
+/*
+ * Give every cache's spare empty slab back to the page allocator (each cache
+ * keeps one to avoid page churn); leak tests call it before comparing
+ * pmm_free_bytes() with a baseline.
+ */
+void kmem_shrink(void);
 
 /* Map `size` bytes of device memory at physical `phys` uncached; NULL on failure. */
 void *ioremap(phys_addr_t phys, size_t size);
