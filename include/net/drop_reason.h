@@ -4,6 +4,8 @@
  * netdev_count_drop() bump skb_drop_counts[] and the device's own array, and
  * net_stats_print() lists every nonzero one by name.  Tests assert them.
  *
+ * Validation helpers return SKB_DROP_REASON_NOT_DROPPED_YET (0) for a good
+ * packet, else the reason, so the caller's drop: label has one place to count.
  * To add a reason, add one X() line: the enum and the name table follow.
  */
 #ifndef NET_DROP_REASON_H
@@ -12,6 +14,7 @@
 #include <kernel/types.h>
 
 #define SKB_DROP_REASONS(X)                                                        \
+    X(NOT_DROPPED_YET,    "(none: parsers return it for a good packet)")           \
     X(NOT_SPECIFIED,      "not specified")                                         \
     X(NOMEM,              "out of memory")                                         \
     /* devices and the core (net/dev.c, drivers) */                                \

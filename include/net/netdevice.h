@@ -29,9 +29,9 @@
 
 #include <kernel/list.h>
 #include <net/skbuff.h>
+#include <net/wire/ether.h>
 
 #define IFNAMSIZ        16
-#define ETH_ALEN        6
 
 /* dev->flags (Linux if.h values). */
 #define IFF_UP          0x1     /* administratively up (dev_open) */
