@@ -69,6 +69,17 @@ void page_set_private(void *addr, unsigned order, unsigned long priv);
 unsigned long page_private(const void *addr);
 
 /*
+ * Page-allocator set-up (mm_init, and host tests over an arena).  pmm_init()
+ * starts managing `npages` pages at `base` (aligned to the largest block,
+ * 2^(MAX_ORDER-1) pages) with every page reserved, using pmm_meta_bytes()
+ * bytes at `meta` for the per-page metadata.  pmm_add_range() frees the whole
+ * pages inside [start, end) into the allocator (and pmm_total_bytes()).
+ */
+size_t pmm_meta_bytes(size_t npages);
+void pmm_init(void *base, size_t npages, void *meta);
+void pmm_add_range(void *start, void *end);
+
+/*
  * Heap.  kmalloc() serves sizes up to KMALLOC_MAX_CACHE_SIZE from size-class
  * caches (16, 32, ... 2048 bytes, 16-byte aligned) and larger sizes from whole
  * pages.  kfree(NULL) is a no-op.  Memory is the caller's until kfree().
