@@ -19,7 +19,5 @@ WEAK void irq_init(void) {}
 WEAK int acpi_init(const u8 *rsdp) { (void)rsdp; return -1; }
 WEAK void acpi_poweroff(void) {}
 WEAK void mm_init(const struct boot_info *bi) { (void)bi; }
-WEAK void sched_init(void) {}
 WEAK int request_irq(unsigned irq, irq_handler_t h, void *dev, const char *name)
 { (void)irq; (void)h; (void)dev; (void)name; return -1; }
-WEAK u64 schedule_timeout(u64 t) { (void)t; for (;;) halt(); }

@@ -6,7 +6,15 @@
  * the time-slice timer.  Blocking follows Linux's pattern, which loses no
  * wakeup: set_current_state(TASK_UNINTERRUPTIBLE), re-check the condition,
  * schedule().  wake_up_process() sets the state back to TASK_RUNNING first,
- * so a wake between the check and schedule() makes schedule() return at once.
+ * so a wake between the check and schedule() makes schedule() return at once
+ * (after the other runnable threads had their turn: it never blocks then).
+ *
+ * Lifetime: kthread_create() allocates the struct and a KSTACK_SIZE stack;
+ * kthread_join() frees both once the thread is TASK_DEAD and off the CPU.
+ * Every created thread must be joined exactly once.  The boot context is
+ * thread "init" (tid 1, never exits); the idle thread (tid 2) runs softirqs
+ * and halts when nothing is runnable.  Hooks for the context switch (TSS.RSP0
+ * now, FPU state later through thread->arch) live in kernel/sched/sched.c.
  */
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
@@ -27,7 +35,7 @@ struct thread {
     volatile int state;         /* enum task_state */
     int tid;
     char name[THREAD_NAME_LEN];
-    void *kstack;               /* KSTACK_SIZE bytes, owned by the thread */
+    void *kstack;               /* KSTACK_SIZE bytes (lowest address), owned by the thread */
     struct list_head run_node;  /* on the run queue while runnable and not current */
     struct list_head all_node;  /* on the list of all threads */
     int (*fn)(void *arg);
@@ -41,29 +49,44 @@ struct thread {
 struct thread *get_current(void);
 #define current get_current()
 
-/* Create a runnable kernel thread running fn(arg); NULL when out of memory. */
+/*
+ * Create a runnable kernel thread running fn(arg) with interrupts enabled;
+ * returning from fn is thread_exit(return value).  `name` is copied
+ * (truncated to THREAD_NAME_LEN - 1).  NULL when out of memory.  The caller
+ * keeps running; the new thread runs when the caller next blocks or yields.
+ */
 struct thread *kthread_create(const char *name, int (*fn)(void *arg), void *arg);
-/* Wait until t has exited, free it and return its exit code. */
+/* Wait until t has exited, free it and return its exit code.  Thread context only. */
 int kthread_join(struct thread *t);
 /* End the current thread with `code` (also what returning from fn does). */
 void thread_exit(int code) __attribute__((noreturn));
 
+/* Set current->state (enum task_state); irq-safe against wake_up_process(). */
 void set_current_state(int state);
-/* Switch away; returns once current is TASK_RUNNING and picked again. */
+/*
+ * Switch away; returns once current is TASK_RUNNING and picked again.  With
+ * current still TASK_RUNNING this is a yield: it goes to the run queue's tail.
+ */
 void schedule(void);
-/* Make t runnable; returns 1 if it was blocked, 0 if already running. */
+/* Make t runnable; returns 1 if it was blocked, 0 if already running (or dead).  Any context. */
 int wake_up_process(struct thread *t);
 /* Give the CPU to the next runnable thread, if any. */
 void yield(void);
-/* Block for up to timeout_ns (UINT64_MAX: no timer, only a wake ends it); returns the ns left (0 when the time ran out). */
+/*
+ * schedule() with a timer: block for up to timeout_ns (UINT64_MAX: no timer,
+ * only a wake ends it); returns the ns left (0 when the time ran out;
+ * UINT64_MAX for no timer).  As in Linux the caller sets the state first
+ * (set_current_state(TASK_UNINTERRUPTIBLE)); with TASK_RUNNING it only yields.
+ */
 u64 schedule_timeout(u64 timeout_ns);
+/* Sleep at least ms milliseconds (the timer facility's granularity decides how much more). */
 void msleep(unsigned long ms);
 
 /* True while the idle thread runs: interrupt exit may then run softirqs. */
 bool current_is_idle(void);
 /* Turn the boot context into the first thread and create the idle thread. */
 void sched_init(void);
-/* Threads that exist (for tests). */
+/* Threads that exist, init and idle included, until joined (for tests). */
 unsigned nr_threads(void);
 
 #endif
