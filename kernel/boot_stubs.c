@@ -14,10 +14,4 @@
 #define WEAK __attribute__((weak))
 WEAK u64 ktime_get_ns(void) { return 0; }
 WEAK void time_init(void) {}
-WEAK void arch_init(void) {}
-WEAK void irq_init(void) {}
-WEAK int acpi_init(const u8 *rsdp) { (void)rsdp; return -1; }
-WEAK void acpi_poweroff(void) {}
 WEAK void mm_init(const struct boot_info *bi) { (void)bi; }
-WEAK int request_irq(unsigned irq, irq_handler_t h, void *dev, const char *name)
-{ (void)irq; (void)h; (void)dev; (void)name; return -1; }
