@@ -1,8 +1,15 @@
-# The one entry point.  `make` builds build/kernel.elf; see `make help`.
+# The one entry point.  `make` builds build/kernel.elf; `make help` lists the rest.
 #
 # Kernel sources are every .c/.S under boot/ kernel/ drivers/ net/ (no list to
 # edit).  Host unit tests are tests/unit/test_<name>.c plus the portable
-# sources named in tests/unit/<name>.mk.
+# sources named in tests/unit/<name>.mk (UNIT_TESTS += name; name_SRCS := ...);
+# fuzz targets come from tests/fuzz/*.mk.  Every target that needs Debian
+# packages first runs tools/deps.sh, which installs them as root and otherwise
+# prints the exact `sudo apt-get install ...` line and stops.
+#
+# Output is reproducible: no timestamps or absolute paths in kernel.elf (two
+# clean builds, even from different directories, are byte-identical), and the
+# ISO is built with its clock pinned to the last commit (SOURCE_DATE_EPOCH).
 
 BUILD    := build
 CC       ?= gcc
@@ -13,9 +20,14 @@ LD       := ld
 PYTHON   := /usr/bin/python3
 ACCEL    ?= auto
 NET      ?= user
+APPEND   ?=
+PCAP     ?=
+INITRD   ?=
 APP      ?=
 VERSION  := 0.1.0
 GIT_REV  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+export SOURCE_DATE_EPOCH
 
 KSRC     := $(sort $(shell find boot kernel drivers net -name '*.c' -o -name '*.S' 2>/dev/null))
 KOBJ     := $(patsubst %,$(BUILD)/obj/%.o,$(KSRC))
@@ -33,12 +45,21 @@ KASFLAGS := -Iinclude -MMD -MP -ffile-prefix-map=$(CURDIR)/= -g
 KLDFLAGS := -nostdlib -static -T boot/linker.ld -z max-page-size=0x1000 --build-id=none \
             -z noexecstack
 
-.PHONY: all iso run debug test unit system fuzz clean help deps-build deps-run deps-test
+.PHONY: all iso run debug test unit system fuzz clean help FORCE
 all: $(BUILD)/kernel.elf
 
+# --- Debian packages (tools/deps.sh build|run|iso|test|bench) ---------------
+# Order-only, so they run once, before anything is compiled, even under -j.
+.PHONY: deps-build deps-run deps-iso deps-test deps-bench
+deps-build deps-run deps-iso deps-test deps-bench:
+	@sh tools/deps.sh $(@:deps-%=%)
+
+# --- the kernel --------------------------------------------------------------
 $(BUILD)/kernel.elf: $(KOBJ) boot/linker.ld
 	$(LD) $(KLDFLAGS) -o $@ $(KOBJ)
 	$(PYTHON) tools/check_image.py $@
+
+$(KOBJ): | deps-build
 
 $(BUILD)/obj/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -55,21 +76,40 @@ $(BUILD)/version.txt: FORCE
 	@echo "$(VERSION)-$(GIT_REV)" | cmp -s - $@ || echo "$(VERSION)-$(GIT_REV)" > $@
 FORCE:
 
-compile_commands.json: FORCE
-	@$(PYTHON) tools/compile_commands.py "$(CC)" '$(KCFLAGS)' $(KSRC) > $@
+# --- the GRUB image ----------------------------------------------------------
+# grub-mkrescue stamps the volume with the current time and embeds it as the
+# UUID GRUB searches for, the EFI FAT image takes its serial and dates from
+# the clock, and xorriso copies file dates: pinning the clock (faketime) to
+# SOURCE_DATE_EPOCH makes all of them, and so the ISO, reproducible.
+ISO_DATE := $(shell TZ=UTC date -d @$(SOURCE_DATE_EPOCH) '+%Y-%m-%d %H:%M:%S' 2>/dev/null)
+iso: $(BUILD)/unikernel.iso
+$(BUILD)/unikernel.iso: $(BUILD)/kernel.elf boot/grub.cfg | deps-iso
+	rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
+	cp $(BUILD)/kernel.elf $(BUILD)/iso/boot/kernel.elf
+	cp boot/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
+	TZ=UTC faketime -f '$(ISO_DATE)' grub-mkrescue -o $@ $(BUILD)/iso -- \
+		-volume_date all_file_dates =$(SOURCE_DATE_EPOCH) 2>$(BUILD)/iso.log \
+		|| { cat $(BUILD)/iso.log; exit 1; }
 
 # --- running -----------------------------------------------------------------
-deps-%:
-	@sh tools/deps.sh $*
+QEMU_OPTS = --accel $(ACCEL) --net $(NET) $(if $(PCAP),--pcap $(PCAP)) \
+            $(if $(APPEND),--append "$(APPEND)") $(if $(INITRD),--initrd $(INITRD))
 
 run: deps-run
 	@$(MAKE) --no-print-directory all
-	@$(PYTHON) tools/qemu.py --accel $(ACCEL) --net $(NET) $(if $(PCAP),--pcap $(PCAP)) \
-		$(if $(APPEND),--append "$(APPEND)")
+	@$(PYTHON) tools/qemu.py $(QEMU_OPTS)
+
+run-iso: deps-run
+	@$(MAKE) --no-print-directory iso
+	@$(PYTHON) tools/qemu.py --iso $(BUILD)/unikernel.iso $(if $(UEFI),--uefi) $(QEMU_OPTS)
 
 debug: deps-run
 	@$(MAKE) --no-print-directory all
-	@$(PYTHON) tools/qemu.py --accel $(ACCEL) --net $(NET) --gdb $(if $(APPEND),--append "$(APPEND)")
+	@$(PYTHON) tools/qemu.py --gdb $(QEMU_OPTS)
+
+bench-boot: deps-bench
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) tools/bench_boot.py
 
 # --- tests -------------------------------------------------------------------
 HOST_CC      ?= gcc
@@ -81,10 +121,12 @@ UNIT_TESTS   :=
 -include $(wildcard tests/fuzz/*.mk)
 UNIT_BINS    := $(patsubst %,$(BUILD)/unit/test_%,$(UNIT_TESTS))
 
-# Each test links only the sources (and tests/unit/host/ shims) its .mk names.
-$(BUILD)/unit/test_%: tests/unit/test_%.c FORCE
+# Each test links only the sources (and tests/unit/host/ shims) its .mk
+# names; it is rebuilt when any of them, or a header they include, changes.
+.SECONDEXPANSION:
+$(BUILD)/unit/test_%: tests/unit/test_%.c $$($$*_SRCS) | deps-test
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $($*_SRCS) -lcmocka
+	$(HOST_CC) $(HOST_CFLAGS) -MMD -MP -MF $@.d -o $@ $< $($*_SRCS) -lcmocka
 
 unit: deps-test
 	@$(MAKE) --no-print-directory $(UNIT_BINS)
@@ -94,19 +136,33 @@ system: deps-test
 	@$(MAKE) --no-print-directory all iso
 	$(PYTHON) -m pytest -v -p no:cacheprovider tests/system $(PYTEST_ARGS)
 
+# Every test: unit first (fast, and a broken portable layer shows up there),
+# then the system tests; a failing unit test does not hide system results.
 test: deps-test
-	@$(MAKE) --no-print-directory unit
-	@$(MAKE) --no-print-directory system
+	@rc=0; $(MAKE) --no-print-directory unit || rc=1; \
+	$(MAKE) --no-print-directory system || rc=1; exit $$rc
+
+compile_commands.json: FORCE
+	@$(PYTHON) tools/compile_commands.py -- "$(CC)" '$(KCFLAGS)' $(KSRC) \
+		$(foreach t,$(UNIT_TESTS),-- "$(HOST_CC)" '$(HOST_CFLAGS)' tests/unit/test_$(t).c) > $@
 
 clean:
 	rm -rf $(BUILD) compile_commands.json
 
 help:
-	@echo "make            build build/kernel.elf"
-	@echo "make run        boot it in QEMU (serial console here; Ctrl-A X quits)"
-	@echo "make test       unit tests (host, ASan/UBSan) and system tests (QEMU)"
-	@echo "make iso        build/unikernel.iso (GRUB, BIOS and UEFI)"
-	@echo "make debug      QEMU halted with a gdb stub; prints the gdb command"
-	@echo "variables: ACCEL=auto|kvm|tcg NET=user|tap|none APPEND='kernel args'"
+	@echo "make                 build build/kernel.elf (installs build deps as root)"
+	@echo "make run             boot it in QEMU, serial console here (Ctrl-A X quits);"
+	@echo "                     host port 8080 is forwarded to guest port 80"
+	@echo "make test            every test: unit (host, ASan/UBSan) then system (QEMU)"
+	@echo "make unit | system   one half of make test (PYTEST_ARGS='-k banner' narrows)"
+	@echo "make iso             build/unikernel.iso (GRUB, hybrid, BIOS and UEFI)"
+	@echo "make run-iso         boot the ISO under SeaBIOS (UEFI=1: under OVMF)"
+	@echo "make debug           QEMU halted with a gdb stub; prints the gdb command"
+	@echo "make bench-boot      boot-time table (median of 10 runs)"
+	@echo "make compile_commands.json   for clangd and other editors"
+	@echo "make clean           remove build/"
+	@echo "variables: ACCEL=auto|kvm|tcg  NET=user|tap|none  PCAP=file.pcap"
+	@echo "           APPEND='kernel args'  INITRD=app.elf  CC=gcc|clang"
+	@echo "           TEST_TIMEOUT_SCALE=2 (slow machines)"
 
--include $(KOBJ:.o=.d)
+-include $(KOBJ:.o=.d) $(UNIT_BINS:=.d)

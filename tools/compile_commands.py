@@ -1,11 +1,36 @@
 #!/usr/bin/python3
-"""Write compile_commands.json for editors (clangd): `make compile_commands.json`."""
+"""Write compile_commands.json for editors (clangd): `make compile_commands.json`.
+
+Arguments are groups, each `-- CC FLAGS SOURCE...`: the kernel's freestanding
+flags for kernel sources, the host flags for unit tests.
+"""
 import json
 import os
 import shlex
 import sys
 
-cc, flags, srcs = sys.argv[1], sys.argv[2], sys.argv[3:]
-root = os.getcwd()
-print(json.dumps([{"directory": root, "file": s,
-                   "arguments": [cc] + shlex.split(flags) + ["-c", s]} for s in srcs], indent=1))
+
+def groups(args):
+    cur = None
+    for a in args:
+        if a == "--":
+            cur = []
+            yield cur
+        elif cur is not None:
+            cur.append(a)
+
+
+def main():
+    root = os.getcwd()
+    out = []
+    for g in groups(sys.argv[1:]):
+        if len(g) < 3:
+            continue
+        cc, flags, srcs = g[0], shlex.split(g[1]), g[2:]
+        out += [{"directory": root, "file": s, "arguments": [cc] + flags + ["-c", s]}
+                for s in srcs]
+    print(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    main()

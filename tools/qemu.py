@@ -75,8 +75,22 @@ def qemu_argv(kernel=None, iso=None, uefi=False, accel="auto", net="none",
     else:
         argv += ["-nic", "none"]
     if gdb:
-        argv += ["-s", "-S"]
+        # Halted at the first instruction, gdb stub on TCP `gdb` (True: 1234).
+        argv += ["-gdb", f"tcp:127.0.0.1:{1234 if gdb is True else int(gdb)}", "-S"]
     argv += list(extra)
+    return argv
+
+
+def gdb_argv(kernel, port=1234, commands=("hbreak kernel_main", "continue")):
+    """The gdb command that attaches to a `--gdb` QEMU with the kernel's symbols.
+
+    A hardware breakpoint, because the kernel is not yet mapped at its
+    link address when QEMU starts (a software one would be written into
+    memory that the boot code's page tables only map later).
+    """
+    argv = ["gdb", "-q", kernel, "-ex", f"target remote 127.0.0.1:{port}"]
+    for c in commands:
+        argv += ["-ex", c]
     return argv
 
 
@@ -92,7 +106,8 @@ def main():
     ap.add_argument("--append", default="")
     ap.add_argument("--initrd")
     ap.add_argument("--memory", type=int, default=128)
-    ap.add_argument("--gdb", action="store_true")
+    ap.add_argument("--gdb", nargs="?", const=1234, type=int, metavar="PORT",
+                    help="start halted with a gdb stub on PORT (default 1234)")
     ap.add_argument("--print", action="store_true", help="print the command, do not run it")
     a = ap.parse_args()
     uefi_vars = None
@@ -112,9 +127,8 @@ def main():
     if a.net == "user":
         print("qemu: guest port 80 is at http://localhost:8080/", file=sys.stderr)
     if a.gdb:
-        print("qemu: halted; attach with:\n  gdb " + shlex.quote(a.kernel) +
-              " -ex 'target remote localhost:1234' -ex 'hbreak kernel_main' -ex continue",
-              file=sys.stderr)
+        print("qemu: halted; attach from another terminal with:\n  " +
+              shlex.join(gdb_argv(a.kernel, a.gdb)), file=sys.stderr)
     os.execvp(argv[0], argv)
 
 

@@ -5,10 +5,12 @@ The `mem=` cases live in test_mm.py, faults in test_fault.py.
 """
 import os
 import re
+import socket
+import subprocess
 
 import pytest
 
-from conftest import BUILD, qemu_status
+from conftest import BUILD, KERNEL, qemu, qemu_status, scaled
 
 BANNER = r"^\[ *\d+\.\d+\] unikernel (?P<version>\S+) x86_64, booted by (?P<proto>\S+)"
 POWER_ON = r"boot: (?P<s>\d+)\.(?P<us>\d{6}) s since power-on"
@@ -84,3 +86,24 @@ def test_unknown_ktest_fails(boot):
     assert status != 0 and status != qemu_status(0), f"QEMU exited with {status}"
     assert status & 1, "expected an isa-debug-exit status, not a QEMU error"
     assert re.search(r"ktest.*'?nosuch'?", g.output)
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_gdb_breaks_at_kernel_main(boot):
+    """`make debug`'s recipe: QEMU halted with a gdb stub, and the printed
+    gdb command attaches with symbols and stops at kernel_main."""
+    port = _free_port()
+    g = boot(gdb=port)
+    argv = qemu.gdb_argv(KERNEL, port, commands=(
+        "hbreak kernel_main", "continue", "bt 1", "info registers rip"))
+    out = subprocess.run(["gdb", "-batch"] + argv[1:], capture_output=True, text=True,
+                         timeout=scaled(60)).stdout
+    assert re.search(r"Breakpoint 1, kernel_main \(magic=\d+, info=\d+\) at kernel/main\.c:\d+",
+                     out), out
+    assert re.search(r"rip\s+0x([0-9a-f]+)\s+0x\1 <kernel_main>", out), out
+    g.wait_for(BANNER, timeout=30)   # gdb -batch detaches and the boot goes on
