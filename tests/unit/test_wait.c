@@ -91,30 +91,55 @@ static int teardown(void **state)
 /* --- no lost wakeup ------------------------------------------------------ */
 
 static struct thread *racer;
-static int racer_flag, race_woken;
+static int racer_flag, race_woken, racer_checks;
 
-static void wake_in_window(void)
+/* An "interrupt" that makes the condition true and wakes the queue. */
+static void race(void)
 {
-    if (current != racer)
-        return;
-    fake_sched_before_schedule = NULL;
     racer_flag = 1;
     race_woken = wake_up(&wq);
 }
 
+static void race_before_schedule(void)
+{
+    if (current != racer)
+        return;
+    fake_sched_before_schedule = NULL;
+    race();
+}
+
+/* The condition; the waker strikes right after the in-loop check saw false. */
+static bool racer_cond(void)
+{
+    if (racer_flag)
+        return true;
+    if (++racer_checks == 2)            /* 1: wait_event's fast path, 2: after queueing */
+        race();
+    return false;
+}
+
 static int racer_fn(void *arg)
 {
-    wait_event_exclusive(&wq, racer_flag);
+    wait_event_exclusive(&wq, racer_cond());
     return racer->state == TASK_RUNNING ? 0 : 1;
 }
 
-static void test_no_lost_wakeup(void **state)
+static void test_no_lost_wakeup_before_schedule(void **state)
 {
+    racer_flag = 0, racer_checks = -100;
     racer = kthread_create("racer", racer_fn, NULL);
-    fake_sched_before_schedule = wake_in_window;
+    fake_sched_before_schedule = race_before_schedule;
     assert_int_equal(kthread_join(racer), 0);
     assert_null(fake_sched_before_schedule);    /* the waker did run in the window */
     assert_int_equal(race_woken, 1);            /* ...and found the waiter queued */
+}
+
+static void test_no_lost_wakeup_after_check(void **state)
+{
+    racer_flag = 0, racer_checks = 0;
+    racer = kthread_create("racer", racer_fn, NULL);
+    assert_int_equal(kthread_join(racer), 0);   /* a lost wake would deadlock */
+    assert_int_equal(race_woken, 1);
 }
 
 /* --- wake_up: every non-exclusive waiter plus one exclusive -------------- */
@@ -338,7 +363,8 @@ static void test_remove_while_queued(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_no_lost_wakeup, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_lost_wakeup_before_schedule, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_lost_wakeup_after_check, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wake_up_one_exclusive, setup, teardown),
         cmocka_unit_test_setup_teardown(test_exclusive_fifo, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wake_up_nr_and_all, setup, teardown),
