@@ -1,0 +1,2 @@
+UNIT_TESTS += acpi
+acpi_SRCS := kernel/acpi_parse.c
