@@ -38,10 +38,10 @@ KOBJ     := $(patsubst %,$(BUILD)/obj/%.o,$(KSRC))
 KCFLAGS  := -std=gnu11 -O2 -g -ffreestanding -fno-builtin-printf -fno-stack-protector \
             -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone -mno-mmx -mno-sse -mno-sse2 \
             -mno-80387 -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
-            -fno-strict-aliasing -fno-common -ffile-prefix-map=$(CURDIR)/= \
+            -fno-strict-aliasing -fno-common -ffile-prefix-map=$(CURDIR)=. \
             -Wall -Wextra -Werror -Wno-unused-parameter -Iinclude -MMD -MP \
             -DKERNEL_VERSION='"$(VERSION)-$(GIT_REV)"'
-KASFLAGS := -Iinclude -MMD -MP -ffile-prefix-map=$(CURDIR)/= -g
+KASFLAGS := -Iinclude -MMD -MP -ffile-prefix-map=$(CURDIR)=. -g
 KLDFLAGS := -nostdlib -static -T boot/linker.ld -z max-page-size=0x1000 --build-id=none \
             -z noexecstack
 
