@@ -113,6 +113,9 @@ void kernel_main(u32 magic, u32 info)
     if (ktest_name)
         poweroff(run_ktest(ktest_name));
     pr_info("init: no application built in; idling (Ctrl-A X quits QEMU)");
-    for (;;)
-        schedule_timeout(UINT64_MAX);
+    for (;;) {
+        /* Block for good: idle then runs, and with it softirqs (timers, RX). */
+        set_current_state(TASK_UNINTERRUPTIBLE);
+        schedule();
+    }
 }
