@@ -14,4 +14,3 @@
 #define WEAK __attribute__((weak))
 WEAK u64 ktime_get_ns(void) { return 0; }
 WEAK void time_init(void) {}
-WEAK void mm_init(const struct boot_info *bi) { (void)bi; }
