@@ -162,18 +162,13 @@ void set_vector_handler(int vector, void (*handler)(struct pt_regs *regs))
 /*
  * Softirqs run on the way out of an interrupt that hit user mode or the idle
  * thread, never thread-context kernel code (the kernel is not preemptible).
- * do_softirq() may enable interrupts; an interrupt arriving meanwhile must
- * not start a second, nested round.
+ * do_softirq() enables interrupts while actions run and returns at once
+ * when called from an interrupt nested in them.
  */
 static void irq_exit(const struct pt_regs *regs)
 {
-    static bool in_softirq;
-
-    if (in_softirq || !softirq_pending() || !(user_mode(regs) || current_is_idle()))
-        return;
-    in_softirq = true;
-    do_softirq();
-    in_softirq = false;
+    if (softirq_pending() && (user_mode(regs) || current_is_idle()))
+        do_softirq();
 }
 
 void common_interrupt(struct pt_regs *regs)
