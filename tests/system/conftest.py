@@ -17,6 +17,7 @@ a console match, on QEMU's exit, or on the (scaled) timeout.
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -178,8 +179,12 @@ class Guest:
         return self.proc.poll() is None
 
     def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
+        """Kill QEMU and anything else in its process group (it is started
+        in a session of its own, so `make run` and its QEMU go together)."""
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         self.proc.wait()
         self._reader.join(10)
         for f in (self.proc.stdin, self.proc.stdout):
@@ -197,7 +202,25 @@ def _log_name(nodeid_name):
 
 
 @pytest.fixture
-def boot(request, tmp_path):
+def spawn(request):
+    """spawn(argv) -> Guest: any command whose stdout is a guest console
+    (e.g. `make run`), logged and killed (with its process group) like boot's."""
+    guests = []
+    base = _log_name(request.node.name)
+
+    def start(argv):
+        n = len(guests) + 1
+        g = Guest(argv, log_path=os.path.join(LOGS, base + (f".{n}" if n > 1 else "") + ".log"))
+        guests.append(g)
+        return g
+
+    yield start
+    for g in guests:
+        g.kill()
+
+
+@pytest.fixture
+def boot(request, spawn):
     """boot(append="", memory=128, iso=None, uefi=False, net="none",
     initrd=None, extra=(), **more) -> Guest
 
@@ -233,12 +256,7 @@ def boot(request, tmp_path):
                               uefi_vars=uefi_vars, **more)
         if netns:
             argv = ["ip", "netns", "exec", netns] + argv
-        n = len(guests) + 1
-        log = os.path.join(LOGS, base + (f".{n}" if n > 1 else "") + ".log")
-        g = Guest(argv, log_path=log)
-        guests.append(g)
-        return g
+        guests.append(argv)
+        return spawn(argv)
 
-    yield start
-    for g in guests:
-        g.kill()
+    return start

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from conftest import BUILD, KERNEL, qemu, qemu_status, scaled
+from conftest import BUILD, KERNEL, ROOT, qemu, qemu_status, scaled
 
 BANNER = r"^\[ *\d+\.\d+\] unikernel (?P<version>\S+) x86_64, booted by (?P<proto>\S+)"
 POWER_ON = r"boot: (?P<s>\d+)\.(?P<us>\d{6}) s since power-on"
@@ -107,3 +107,17 @@ def test_gdb_breaks_at_kernel_main(boot):
                      out), out
     assert re.search(r"rip\s+0x([0-9a-f]+)\s+0x\1 <kernel_main>", out), out
     g.wait_for(BANNER, timeout=30)   # gdb -batch detaches and the boot goes on
+
+
+def test_make_run(spawn):
+    """`make run` as a newcomer types it: the banner on the terminal, host
+    port 8080 forwarded into the guest, and Ctrl-A X quits QEMU cleanly."""
+    g = spawn(["make", "--no-print-directory", "-C", ROOT, "run"])
+    g.wait_for(r"qemu: accelerator (tcg|kvm)", timeout=120, partial=True)
+    g.wait_for(BANNER, timeout=60)
+    g.wait_for(POWER_ON)
+    # QEMU's user networking listens on 8080 before the guest starts.
+    with socket.create_connection(("127.0.0.1", 8080), timeout=scaled(10)):
+        pass
+    g.send("\x01x")
+    assert g.wait_exit(timeout=30) == 0
