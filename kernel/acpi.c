@@ -9,6 +9,7 @@
 #include <kernel/arch/cpu.h>
 #include <kernel/arch/io.h>
 #include <kernel/errno.h>
+#include <kernel/ktest.h>
 #include <kernel/mm.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
@@ -204,34 +205,63 @@ const struct acpi_sdt_header *acpi_find_table(const char sig[4], unsigned n)
 
 /* ---- fixed hardware: GAS access, S5, reset ---- */
 
-static unsigned gas_width(const struct acpi_gas *g)
+/* A fixed-hardware register, resolved from its GAS once (§5.2.3.2). */
+struct acpi_reg {
+    u8 space;               /* ACPI_SPACE_IO or ACPI_SPACE_MEM; REG_ABSENT otherwise */
+    u8 width;               /* access width in bits: 8, 16 or 32 */
+    u16 port;
+    volatile void *mem;     /* mapped once: a poll loop must not map per read */
+};
+#define REG_ABSENT 0xff
+
+static struct acpi_reg reg_from_gas(const struct acpi_gas *g)
 {
+    struct acpi_reg r = { .space = REG_ABSENT, .width = 8 };
+
     if (g->bit_width == 8 || g->bit_width == 16 || g->bit_width == 32)
-        return g->bit_width;
-    return g->access_size >= 1 && g->access_size <= 3 ? 8u << (g->access_size - 1) : 8;
+        r.width = g->bit_width;
+    else if (g->access_size >= 1 && g->access_size <= 3)
+        r.width = (u8)(8u << (g->access_size - 1));
+    if (g->address && g->space_id == ACPI_SPACE_IO) {
+        r.space = ACPI_SPACE_IO;
+        r.port = (u16)g->address;
+    } else if (g->address && g->space_id == ACPI_SPACE_MEM &&
+               (r.mem = (volatile void *)acpi_map(g->address, 4))) {
+        r.space = ACPI_SPACE_MEM;
+    }
+    return r;
 }
 
-/* Read or write a register named by a GAS (§5.2.3.2): system I/O or memory only. */
-static u32 gas_access(const struct acpi_gas *g, bool write, u32 val)
+static u32 reg_read(const struct acpi_reg *r)
 {
-    unsigned w = gas_width(g);
-    volatile void *m;
+    if (r->space == ACPI_SPACE_IO)
+        return r->width == 8 ? inb(r->port) : r->width == 16 ? inw(r->port) : inl(r->port);
+    if (r->space == ACPI_SPACE_MEM)
+        return r->width == 8 ? readb(r->mem) : r->width == 16 ? readw(r->mem) : readl(r->mem);
+    return 0;
+}
 
-    if (g->space_id == ACPI_SPACE_IO) {
-        u16 port = (u16)g->address;
-        if (write)
-            w == 8 ? outb(port, (u8)val) : w == 16 ? outw(port, (u16)val) : outl(port, val);
-        return write ? 0 : w == 8 ? inb(port) : w == 16 ? inw(port) : inl(port);
+static void reg_write(const struct acpi_reg *r, u32 v)
+{
+    if (r->space == ACPI_SPACE_IO) {
+        if (r->width == 8)
+            outb(r->port, (u8)v);
+        else if (r->width == 16)
+            outw(r->port, (u16)v);
+        else
+            outl(r->port, v);
+    } else if (r->space == ACPI_SPACE_MEM) {
+        if (r->width == 8)
+            writeb((u8)v, r->mem);
+        else if (r->width == 16)
+            writew((u16)v, r->mem);
+        else
+            writel(v, r->mem);
     }
-    if (g->space_id != ACPI_SPACE_MEM || !(m = (volatile void *)acpi_map(g->address, 4)))
-        return 0;
-    if (write)
-        w == 8 ? writeb((u8)val, m) : w == 16 ? writew((u16)val, m) : writel(val, m);
-    return write ? 0 : w == 8 ? readb(m) : w == 16 ? readw(m) : readl(m);
 }
 
 /* PM1x_CNT: the X_ GAS when the FADT has one, else the legacy I/O block. */
-static struct acpi_gas pm1_cnt(unsigned x_off, unsigned blk_off)
+static struct acpi_reg pm1_cnt(unsigned x_off, unsigned blk_off)
 {
     struct acpi_gas g = fadt_gas(x_off);
 
@@ -240,7 +270,7 @@ static struct acpi_gas pm1_cnt(unsigned x_off, unsigned blk_off)
         g.bit_width = (u8)(fadt_read(FADT_PM1_CNT_LEN, 1) * 8);
         g.address = fadt_read(blk_off, 4);
     }
-    return g;
+    return reg_from_gas(&g);
 }
 
 /*
@@ -248,34 +278,35 @@ static struct acpi_gas pm1_cnt(unsigned x_off, unsigned blk_off)
  * §5.2.9; §4.8.3.2.1 SCI_EN), bounded: firmware that never sets SCI_EN
  * still gets the sleep write attempted.
  */
-static void acpi_enable(const struct acpi_gas *pm1a)
+static void acpi_enable(const struct acpi_reg *pm1a)
 {
     u16 smi_cmd = (u16)fadt_read(FADT_SMI_CMD, 4);
     u8 enable = (u8)fadt_read(FADT_ACPI_ENABLE, 1);
 
-    if (!smi_cmd || !enable || (gas_access(pm1a, false, 0) & PM1_SCI_EN))
+    if (!smi_cmd || !enable || (reg_read(pm1a) & PM1_SCI_EN))
         return;
     outb(smi_cmd, enable);
-    for (int i = 0; i < 1000000 && !(gas_access(pm1a, false, 0) & PM1_SCI_EN); i++)
+    for (int i = 0; i < 1000000 && !(reg_read(pm1a) & PM1_SCI_EN); i++)
         ;
 }
 
 /* Write SLP_TYP, then SLP_TYP | SLP_EN, keeping the other bits (§7.4.2, §4.8.3.2.1). */
-static void pm1_sleep(const struct acpi_gas *g, u8 typ)
+static void pm1_sleep(const struct acpi_reg *r, u8 typ)
 {
     u32 v;
 
-    if (!g->address)
+    if (r->space == REG_ABSENT)
         return;
-    v = gas_access(g, false, 0) & ~((7u << PM1_SLP_TYP_SHIFT) | PM1_SLP_EN);
+    v = reg_read(r) & ~((7u << PM1_SLP_TYP_SHIFT) | PM1_SLP_EN);
     v |= (u32)typ << PM1_SLP_TYP_SHIFT;
-    gas_access(g, true, v);
-    gas_access(g, true, v | PM1_SLP_EN);
+    reg_write(r, v);
+    reg_write(r, v | PM1_SLP_EN);
 }
 
 void acpi_poweroff(void)
 {
-    struct acpi_gas a, b, sleep_ctl;
+    struct acpi_reg a, b;
+    struct acpi_gas sleep_ctl;
 
     if (!fadt || s5_status)
         return;
@@ -283,9 +314,8 @@ void acpi_poweroff(void)
     if (fadt_read(FADT_FLAGS, 4) & FADT_FLAG_HW_REDUCED) {
         /* Hardware-reduced ACPI has no PM1 block: the sleep control register (§4.8.3.7). */
         sleep_ctl = fadt_gas(FADT_SLEEP_CONTROL);
-        if (sleep_ctl.address)
-            gas_access(&sleep_ctl, true,
-                       ((u32)slp_typa << SLEEP_CTL_TYP_SHIFT) | SLEEP_CTL_SLP_EN);
+        a = reg_from_gas(&sleep_ctl);
+        reg_write(&a, ((u32)slp_typa << SLEEP_CTL_TYP_SHIFT) | SLEEP_CTL_SLP_EN);
     } else {
         a = pm1_cnt(FADT_X_PM1A_CNT, FADT_PM1A_CNT);
         b = pm1_cnt(FADT_X_PM1B_CNT, FADT_PM1B_CNT);
@@ -307,11 +337,13 @@ void acpi_poweroff(void)
 
 void acpi_reboot(void)
 {
-    struct acpi_gas reset = fadt_gas(FADT_RESET_REG);
+    struct acpi_gas gas = fadt_gas(FADT_RESET_REG);
+    struct acpi_reg reset = reg_from_gas(&gas);
 
+    pr_info("acpi: resetting");
     /* §4.8.3.6: the FADT reset register, when the firmware says it works. */
-    if ((fadt_read(FADT_FLAGS, 4) & FADT_FLAG_RESET_REG_SUP) && reset.address)
-        gas_access(&reset, true, (u32)fadt_read(FADT_RESET_VALUE, 1));
+    if (fadt_read(FADT_FLAGS, 4) & FADT_FLAG_RESET_REG_SUP)
+        reg_write(&reset, (u32)fadt_read(FADT_RESET_VALUE, 1));
     outb(PCI_RESET_CONTROL, RCR_SYS_RST);
     outb(PCI_RESET_CONTROL, RCR_SYS_RST | RCR_RST_CPU);
     /* The 8042 last; the IAPC_BOOT_ARCH flag is unreliable, a floating bus reads 0xff. */
@@ -324,3 +356,11 @@ void acpi_reboot(void)
         cpu_relax();
     pr_err("acpi: reset failed");
 }
+
+/* ktest=reboot: under QEMU -no-reboot a working reset ends QEMU with status 0. */
+static int reboot_test(void)
+{
+    acpi_reboot();
+    return 1;
+}
+KTEST("reboot", reboot_test);

@@ -69,6 +69,14 @@ def test_serial_input_interrupt(boot):
     g.wait_for(r"irq: +\d+ +[1-9]\d* ttyS0$", timeout=30)
 
 
+def test_acpi_reboot(boot):
+    """ktest=reboot: the FADT reset register (or 0xCF9) resets; -no-reboot makes QEMU exit 0."""
+    g = boot(append="ktest=reboot")
+    g.wait_for(r"acpi: resetting", timeout=30)
+    assert g.wait_exit() == 0
+    assert "reset failed" not in g.output
+
+
 @pytest.mark.parametrize("machine", ["pc", "q35"])
 def test_acpi_poweroff(machine, request):
     """Without isa-debug-exit, poweroff() must reach ACPI S5 and QEMU exits by itself."""
