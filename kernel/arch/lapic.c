@@ -59,6 +59,8 @@ void lapic_init(const struct madt_info *m)
 
     if (!(cpuid(1, 0).edx & CPUID_1_EDX_APIC))
         panic("lapic: this CPU has no local APIC");
+    if (!base)                  /* a MADT without an address: where the CPU has it */
+        base = rdmsr(MSR_APIC_BASE) & APIC_BASE_ADDR_MASK;
     /* Keep the BSP flag and mode bits; move the window where the MADT says it is. */
     wrmsr(MSR_APIC_BASE, (rdmsr(MSR_APIC_BASE) & ~APIC_BASE_ADDR_MASK) | base |
           APIC_BASE_ENABLE);
