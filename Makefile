@@ -142,9 +142,13 @@ test: deps-test
 	@rc=0; $(MAKE) --no-print-directory unit || rc=1; \
 	$(MAKE) --no-print-directory system || rc=1; exit $$rc
 
+# Flags reach the script shell-quoted as written here, so that its shlex
+# split gives the very argv the compiler gets (the version string's quotes).
+shq = '$(subst ','\'',$(1))'
 compile_commands.json: FORCE
-	@$(PYTHON) tools/compile_commands.py -- "$(CC)" '$(KCFLAGS)' $(KSRC) \
-		$(foreach t,$(UNIT_TESTS),-- "$(HOST_CC)" '$(HOST_CFLAGS)' tests/unit/test_$(t).c) > $@
+	@$(PYTHON) tools/compile_commands.py -- $(call shq,$(CC)) $(call shq,$(KCFLAGS)) $(KSRC) \
+		$(foreach t,$(UNIT_TESTS),-- $(call shq,$(HOST_CC)) $(call shq,$(HOST_CFLAGS)) \
+		tests/unit/test_$(t).c $($(t)_SRCS)) > $@
 
 clean:
 	rm -rf $(BUILD) compile_commands.json

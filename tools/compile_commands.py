@@ -11,13 +11,13 @@ import sys
 
 
 def groups(args):
-    cur = None
+    out = []
     for a in args:
         if a == "--":
-            cur = []
-            yield cur
-        elif cur is not None:
-            cur.append(a)
+            out.append([])
+        elif out:
+            out[-1].append(a)
+    return out
 
 
 def main():
