@@ -169,4 +169,8 @@ help:
 	@echo "           APPEND='kernel args'  INITRD=app.elf  CC=gcc|clang"
 	@echo "           TEST_TIMEOUT_SCALE=2 (slow machines)"
 
+# App builds and the built-in app image (apps/apps.mk); syscall-name generation (kernel/sys/sys.mk).
+-include apps/apps.mk
+-include kernel/sys/sys.mk
+
 -include $(KOBJ:.o=.d) $(UNIT_BINS:=.d)
