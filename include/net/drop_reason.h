@@ -56,7 +56,7 @@
     /* ICMP (net/icmp.c) */                                                        \
     X(ICMP_CSUM,          "ICMP: bad checksum")                                    \
     X(ICMP_TRUNCATED,     "ICMP: message or inner header truncated")               \
-    X(ICMP_BCAST_ECHO,    "ICMP: echo to broadcast/multicast ignored")             \
+    X(ICMP_BCAST,         "ICMP: to a broadcast/multicast address, ignored")       \
     X(ICMP_UNHANDLED,     "ICMP: type not handled")                                \
     X(ICMP_RATELIMIT,     "ICMP: error suppressed by rate limit")
 

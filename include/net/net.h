@@ -22,6 +22,13 @@ int net_init(void);
  */
 int net_config(void);
 
+/*
+ * The `ip=` boot parameter's handler (registered with KERNEL_PARAM; exposed
+ * for tests): Linux's ip=<client>:<server>:<gw>:<netmask>:<host>:<dev>:<autoconf>.
+ * 0, or -EINVAL for a malformed address or a non-contiguous mask.
+ */
+int ip_auto_config_setup(const char *val);
+
 /* Print per-device counters and every nonzero drop reason (console key 'n', poweroff). */
 void net_stats_print(void);
 

@@ -91,7 +91,7 @@ struct net_device {
     bool queue_stopped;                 /* driver's TX ring is full */
     unsigned mtu;                       /* bytes of L3 payload per frame (1500) */
     unsigned short hard_header_len;     /* link header bytes (ETH_HLEN) */
-    unsigned short needed_headroom;     /* extra bytes the driver pushes before the frame */
+    unsigned short needed_headroom;     /* bytes the driver pushes before the frame, <= LL_MAX_HEADER - ETH_HLEN */
     u8 dev_addr[ETH_ALEN];              /* our MAC */
     u8 broadcast[ETH_ALEN];             /* ff:ff:ff:ff:ff:ff */
     const struct net_device_ops *netdev_ops;
@@ -140,7 +140,8 @@ void netif_carrier_off(struct net_device *dev);
  * Interface events for upper layers (ARP sends a gratuitous ARP on UP,
  * IPv4 config prints its line).  fn(dev, event) runs in the caller's context.
  */
-enum netdev_event { NETDEV_UP, NETDEV_DOWN, NETDEV_CHANGEADDR };
+/* UP/DOWN: IFF_RUNNING changed; INETADDR: an IPv4 address was set (net/devinet.c). */
+enum netdev_event { NETDEV_UP, NETDEV_DOWN, NETDEV_INETADDR };
 struct notifier_block {
     void (*fn)(struct notifier_block *nb, enum netdev_event event, struct net_device *dev);
     struct list_head list;
