@@ -12,5 +12,3 @@
 #include <kernel/time.h>
 
 #define WEAK __attribute__((weak))
-WEAK u64 ktime_get_ns(void) { return 0; }
-WEAK void time_init(void) {}

@@ -8,6 +8,8 @@
 #ifndef KERNEL_SOFTIRQ_H
 #define KERNEL_SOFTIRQ_H
 
+#include <kernel/types.h>
+
 enum softirq_nr { TIMER_SOFTIRQ, NET_RX_SOFTIRQ, NR_SOFTIRQS };
 
 void open_softirq(enum softirq_nr nr, void (*action)(void));
