@@ -55,7 +55,7 @@ deps-build deps-run deps-iso deps-test deps-bench:
 	@sh tools/deps.sh $(@:deps-%=%)
 
 # --- the kernel --------------------------------------------------------------
-$(BUILD)/kernel.elf: $(KOBJ) boot/linker.ld
+$(BUILD)/kernel.elf: $(KOBJ) boot/linker.ld $(BUILD)/flags.txt
 	$(LD) $(KLDFLAGS) -o $@ $(KOBJ)
 	$(PYTHON) tools/check_image.py $@
 
@@ -69,11 +69,18 @@ $(BUILD)/obj/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(KASFLAGS) -c $< -o $@
 
-# Rebuild main.o when the commit (and so the version string) changes.
+# Rebuild main.o when the commit (and so the version string) changes, and
+# everything when the compiler or its flags change (make CC=clang after gcc).
 $(BUILD)/obj/kernel/main.c.o: $(BUILD)/version.txt
 $(BUILD)/version.txt: FORCE
 	@mkdir -p $(BUILD)
 	@echo "$(VERSION)-$(GIT_REV)" | cmp -s - $@ || echo "$(VERSION)-$(GIT_REV)" > $@
+shq = '$(subst ','\'',$(1))'
+KFLAGS_ID := $(CC) $(filter-out -DKERNEL_VERSION=%,$(KCFLAGS)) $(KASFLAGS) $(LD) $(KLDFLAGS)
+$(KOBJ): $(BUILD)/flags.txt
+$(BUILD)/flags.txt: FORCE
+	@mkdir -p $(BUILD)
+	@printf '%s\n' $(call shq,$(KFLAGS_ID)) | cmp -s - $@ || printf '%s\n' $(call shq,$(KFLAGS_ID)) > $@
 FORCE:
 
 # --- the GRUB image ----------------------------------------------------------
@@ -142,9 +149,8 @@ test: deps-test
 	@rc=0; $(MAKE) --no-print-directory unit || rc=1; \
 	$(MAKE) --no-print-directory system || rc=1; exit $$rc
 
-# Flags reach the script shell-quoted as written here, so that its shlex
-# split gives the very argv the compiler gets (the version string's quotes).
-shq = '$(subst ','\'',$(1))'
+# Flags reach the script shell-quoted (shq) as written here, so that its
+# shlex split gives the very argv the compiler gets (the version's quotes).
 compile_commands.json: FORCE
 	@$(PYTHON) tools/compile_commands.py -- $(call shq,$(CC)) $(call shq,$(KCFLAGS)) $(KSRC) \
 		$(foreach t,$(UNIT_TESTS),-- $(call shq,$(HOST_CC)) $(call shq,$(HOST_CFLAGS)) \
