@@ -53,8 +53,8 @@ static int dev_alloc_name(struct net_device *dev)
     if (!pct)
         return dev_get_by_name(dev->name) ? -EEXIST : 0;
     snprintf(prefix, sizeof(prefix), "%.*s", (int)(pct - dev->name), dev->name);
-    for (int i = 0; i < 100; i++) {
-        snprintf(dev->name, sizeof(dev->name), "%s%d", prefix, i);
+    for (unsigned i = 0; i < 100; i++) {
+        snprintf(dev->name, sizeof(dev->name), "%.12s%u", prefix, i % 100);
         if (!dev_get_by_name(dev->name))
             return 0;
     }
@@ -75,6 +75,7 @@ int register_netdev(struct net_device *dev)
 void unregister_netdev(struct net_device *dev)
 {
     dev_close(dev);
+    call_netdevice_notifiers(NETDEV_UNREGISTER, dev);
     list_del_init(&dev->dev_list);
 }
 

@@ -9,6 +9,7 @@
 #include <kernel/string.h>
 #include <net/inetdevice.h>
 #include <net/route.h>
+#include "ip_impl.h"
 
 int inet_set_addr(struct net_device *dev, __be32_t addr, unsigned prefixlen)
 {
@@ -77,4 +78,17 @@ char *in_ntoa(__be32_t a, char buf[INET_ADDRSTRLEN])
 
     snprintf(buf, INET_ADDRSTRLEN, "%u.%u.%u.%u", h >> 24, (h >> 16) & 0xff, (h >> 8) & 0xff, h & 0xff);
     return buf;
+}
+
+static void devinet_event(struct notifier_block *nb, enum netdev_event event, struct net_device *dev)
+{
+    if (event == NETDEV_UNREGISTER)
+        inet_clear_addr(dev);
+}
+
+static struct notifier_block devinet_notifier = { .fn = devinet_event };
+
+void devinet_init(void)
+{
+    register_netdevice_notifier(&devinet_notifier);
 }

@@ -24,6 +24,8 @@ unsigned ip_frag_queues(void);
 
 /* Register the ARP error hook (ipv4_output.c). */
 void ip_output_init(void);
+/* Release a leaving device's address (devinet.c); ip_init() calls it. */
+void devinet_init(void);
 /* Register ICMP with IPv4 (icmp.c); ip_init() calls it. */
 void icmp_init(void);
 

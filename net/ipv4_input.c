@@ -137,6 +137,7 @@ static struct packet_type ip_packet_type = { .type = cpu_to_be16_const(ETH_P_IP)
 void ip_init(void)
 {
     dev_add_pack(&ip_packet_type);
+    devinet_init();
     ip_output_init();
     icmp_init();
 }

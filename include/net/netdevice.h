@@ -119,7 +119,7 @@ void free_netdev(struct net_device *dev);
  * registry.  Does not open it (dev_open).  0, or -EEXIST for a taken name.
  */
 int register_netdev(struct net_device *dev);
-/* Close if up, drop its backlog, remove from the registry. */
+/* Close if up, drop its backlog, notify NETDEV_UNREGISTER, remove from the registry. */
 void unregister_netdev(struct net_device *dev);
 /* Lookup by name / ifindex; NULL if absent. */
 struct net_device *dev_get_by_name(const char *name);
@@ -140,8 +140,11 @@ void netif_carrier_off(struct net_device *dev);
  * Interface events for upper layers (ARP sends a gratuitous ARP on UP,
  * IPv4 config prints its line).  fn(dev, event) runs in the caller's context.
  */
-/* UP/DOWN: IFF_RUNNING changed; INETADDR: an IPv4 address was set (net/devinet.c). */
-enum netdev_event { NETDEV_UP, NETDEV_DOWN, NETDEV_INETADDR };
+/*
+ * UP/DOWN: IFF_RUNNING changed; INETADDR: an IPv4 address was set
+ * (net/devinet.c); UNREGISTER: the device is leaving, release what refers to it.
+ */
+enum netdev_event { NETDEV_UP, NETDEV_DOWN, NETDEV_INETADDR, NETDEV_UNREGISTER };
 struct notifier_block {
     void (*fn)(struct notifier_block *nb, enum netdev_event event, struct net_device *dev);
     struct list_head list;
