@@ -11,8 +11,9 @@
 #include <kernel/errno.h>
 #include <kernel/mm.h>
 #include <kernel/printk.h>
+#include "pci_impl.h"
 
-static LIST_HEAD(pci_devices);
+LIST_HEAD(pci_devices);
 
 /*
  * Size one BAR: write all ones, read back the writable bits, restore
@@ -32,11 +33,12 @@ static unsigned pci_size_bar(struct pci_dev *dev, unsigned i)
         mask &= PCI_BASE_ADDRESS_IO_MASK & 0xffff;     /* x86 ports are 16-bit */
         bar->flags = PCI_BAR_IO;
         bar->start = orig & PCI_BASE_ADDRESS_IO_MASK;
-        bar->size = mask ? (~mask & 0xffff) + 1 : 0;
+        bar->size = mask & -mask;
         return 1;
     }
-    u64 start = orig & PCI_BASE_ADDRESS_MEM_MASK;
-    u64 size_mask = 0xffffffff00000000ull | (mask & PCI_BASE_ADDRESS_MEM_MASK);
+    u32 mem_mask = (u32)PCI_BASE_ADDRESS_MEM_MASK;  /* the macro is unsigned long */
+    u64 start = orig & mem_mask;
+    u64 addr_mask = mask & mem_mask;                /* the writable address bits */
     unsigned used = 1;
 
     if ((orig & PCI_BASE_ADDRESS_MEM_TYPE_MASK) == PCI_BASE_ADDRESS_MEM_TYPE_64 &&
@@ -44,8 +46,7 @@ static unsigned pci_size_bar(struct pci_dev *dev, unsigned i)
         u32 orig_hi = pci_read_config_dword(dev, reg + 4);
 
         pci_write_config_dword(dev, reg + 4, ~0u);
-        size_mask = (u64)pci_read_config_dword(dev, reg + 4) << 32 |
-                    (mask & PCI_BASE_ADDRESS_MEM_MASK);
+        addr_mask |= (u64)pci_read_config_dword(dev, reg + 4) << 32;
         pci_write_config_dword(dev, reg + 4, orig_hi);
         start |= (u64)orig_hi << 32;
         bar->flags = PCI_BAR_MEM64;
@@ -54,7 +55,7 @@ static unsigned pci_size_bar(struct pci_dev *dev, unsigned i)
     if (orig & PCI_BASE_ADDRESS_MEM_PREFETCH)
         bar->flags |= PCI_BAR_PREFETCH;
     bar->start = start;
-    bar->size = (size_mask & PCI_BASE_ADDRESS_MEM_MASK) ? ~size_mask + 1 : 0;
+    bar->size = addr_mask & -addr_mask;     /* the lowest writable bit; 0: not implemented */
     return used;
 }
 
@@ -162,13 +163,12 @@ int pci_init(void)
         return 0;
     }
     /* A multifunction host bridge is several host controllers: function n owns bus n. */
-    if (!(ht & 0x80))
-        return pci_scan_bus(0, 0);
-    for (u8 fn = 0; fn < 8; fn++) {
+    for (u8 fn = 0; fn < ((ht & 0x80) ? 8 : 1); fn++) {
         host.devfn = fn;
         if (pci_read_config_word(&host, PCI_VENDOR_ID) != 0xffff && pci_scan_bus(fn, 0))
             return -ENOMEM;
     }
+    pci_assign_unassigned();
     return 0;
 }
 

@@ -1,0 +1,12 @@
+/* Shared inside drivers/pci only: the list of functions and BAR assignment. */
+#ifndef DRIVERS_PCI_IMPL_H
+#define DRIVERS_PCI_IMPL_H
+
+#include <drivers/pci.h>
+
+extern struct list_head pci_devices;    /* every function, in scan order (probe.c) */
+
+/* Give addresses to BARs the firmware left at 0 (setup.c). */
+void pci_assign_unassigned(void);
+
+#endif
