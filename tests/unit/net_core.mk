@@ -1,6 +1,7 @@
 # Sources every network-stack host test (and the fuzzer) links.
-NET_TEST_SRCS := $(wildcard net/*.c) kernel/mm/slab.c kernel/timer.c kernel/softirq.c \
+# (recursive "=": the other net_*.mk files, included in name order, use it)
+NET_TEST_SRCS = $(wildcard net/*.c) kernel/mm/slab.c kernel/timer.c kernel/softirq.c \
                  tests/unit/host/host_pages.c tests/unit/host/host_irq.c \
                  tests/unit/host/fake_clock.c tests/unit/host/fake_netdev.c
 UNIT_TESTS += net_core
-net_core_SRCS := $(NET_TEST_SRCS)
+net_core_SRCS = $(NET_TEST_SRCS)

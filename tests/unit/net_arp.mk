@@ -1,0 +1,2 @@
+UNIT_TESTS += net_arp
+net_arp_SRCS = $(NET_TEST_SRCS)
