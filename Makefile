@@ -141,7 +141,7 @@ unit: deps-test
 
 system: deps-test
 	@$(MAKE) --no-print-directory all iso
-	$(PYTHON) -m pytest -v -p no:cacheprovider tests/system $(PYTEST_ARGS)
+	ACCEL=$(ACCEL) $(PYTHON) -m pytest -v -p no:cacheprovider tests/system $(PYTEST_ARGS)
 
 # Every test: unit first (fast, and a broken portable layer shows up there),
 # then the system tests; a failing unit test does not hide system results.
