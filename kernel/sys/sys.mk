@@ -30,4 +30,3 @@ $(CONFORMANCE): tests/conformance/syscalls.c
 
 .PHONY: conformance
 conformance: $(CONFORMANCE)
-system: $(CONFORMANCE)
