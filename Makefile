@@ -45,7 +45,7 @@ KASFLAGS := -Iinclude -MMD -MP -ffile-prefix-map=$(CURDIR)=. -g
 KLDFLAGS := -nostdlib -static -T boot/linker.ld -z max-page-size=0x1000 --build-id=none \
             -z noexecstack
 
-.PHONY: all iso run debug test unit system fuzz clean help FORCE
+.PHONY: all iso run run-iso debug bench-boot test unit system fuzz clean help FORCE
 all: $(BUILD)/kernel.elf
 
 # --- Debian packages (tools/deps.sh build|run|iso|test|bench) ---------------
