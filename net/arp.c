@@ -354,7 +354,7 @@ static void arp_netdev_event(struct notifier_block *nb, enum netdev_event event,
 
     if (dev->flags & IFF_NOARP)
         return;
-    if (event == NETDEV_DOWN) {
+    if (event == NETDEV_DOWN || event == NETDEV_UNREGISTER) {
         list_for_each_entry_safe(n, tmp, &arp_tbl, list)
             if (n->dev == dev)
                 neigh_destroy(n, SKB_DROP_REASON_DEV_DOWN);

@@ -82,8 +82,10 @@ char *in_ntoa(__be32_t a, char buf[INET_ADDRSTRLEN])
 
 static void devinet_event(struct notifier_block *nb, enum netdev_event event, struct net_device *dev)
 {
-    if (event == NETDEV_UNREGISTER)
-        inet_clear_addr(dev);
+    if (event != NETDEV_UNREGISTER)
+        return;
+    inet_clear_addr(dev);
+    ip_frag_flush_dev(dev);     /* its fragments point at dev */
 }
 
 static struct notifier_block devinet_notifier = { .fn = devinet_event };

@@ -248,3 +248,18 @@ drop:
     kfree_skb_reason(skb, reason);
     return NULL;
 }
+
+void ip_frag_flush_dev(struct net_device *dev)
+{
+    struct ipq *q, *tmp;
+    struct sk_buff *f, *ftmp;
+
+    list_for_each_entry_safe(q, tmp, &ipq_list, list) {
+        skb_queue_walk_safe(&q->frags, f, ftmp) {
+            if (f->dev == dev) {
+                ipq_kill(q, SKB_DROP_REASON_DEV_DOWN);
+                break;
+            }
+        }
+    }
+}

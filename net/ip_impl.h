@@ -18,13 +18,15 @@
  * else NULL.
  */
 struct sk_buff *ip_defrag(struct sk_buff *skb);
+/* Drop every datagram holding a fragment that arrived on dev (it is going away). */
+void ip_frag_flush_dev(struct net_device *dev);
 /* Bytes and datagrams held by reassembly (tests, stats). */
 unsigned ip_frag_mem(void);
 unsigned ip_frag_queues(void);
 
 /* Register the ARP error hook (ipv4_output.c). */
 void ip_output_init(void);
-/* Release a leaving device's address (devinet.c); ip_init() calls it. */
+/* Release what IPv4 holds of a leaving device (devinet.c); ip_init() calls it. */
 void devinet_init(void);
 /* Register ICMP with IPv4 (icmp.c); ip_init() calls it. */
 void icmp_init(void);

@@ -243,6 +243,12 @@ static void test_reassembly_orders(void **state)
     }
     assert_int_equal(R(IP_FRAG_DUP), 1);
     expect_reply_len(total);
+    /* left pending: unregistering eth0 must free it at once (its skbs point at eth0) */
+    fake_netdev_rx(eth0, f, frag(5, 0, 1480, true));
+    assert_int_equal(ip_frag_queues(), 1);
+    fake_netdev_destroy(eth0);
+    assert_int_equal(ip_frag_queues(), 0);
+    eth0 = net_test_eth0();     /* a fresh eth0 for teardown */
 }
 
 static void test_overlap_drops_datagram(void **state)
