@@ -114,10 +114,10 @@ static struct pci_dev *pci_scan_function(u8 bus, u8 devfn, u32 id)
     return dev;
 }
 
-static int pci_scan_bus(u8 bus, unsigned depth);
+static int pci_scan_bus(u8 bus, struct pci_dev *parent);
 
 /* Functions 0..7 of one slot; functions 1..7 only on multifunction devices (§6.2.1). */
-static int pci_scan_slot(u8 bus, u8 slot, unsigned depth)
+static int pci_scan_slot(u8 bus, u8 slot, struct pci_dev *parent)
 {
     for (u8 fn = 0; fn < 8; fn++) {
         struct pci_dev probe = { .bus = bus, .devfn = (u8)(slot << 3 | fn) };
@@ -131,10 +131,14 @@ static int pci_scan_slot(u8 bus, u8 slot, unsigned depth)
         struct pci_dev *dev = pci_scan_function(bus, probe.devfn, id);
         if (!dev)
             return -ENOMEM;
-        /* A bridge: its subtree is numbered secondary..subordinate by firmware. */
+        dev->parent = parent;
+        /*
+         * A bridge: its subtree is numbered secondary..subordinate by firmware.
+         * Requiring sec > bus makes the recursion end even on a mis-numbered loop.
+         */
         if (dev->hdr_type == PCI_HEADER_TYPE_BRIDGE) {
             u8 sec = pci_read_config_byte(dev, PCI_SECONDARY_BUS);
-            if (sec > bus && pci_scan_bus(sec, depth + 1))
+            if (sec > bus && pci_scan_bus(sec, dev))
                 return -ENOMEM;
         }
         if (fn == 0 && !(pci_read_config_byte(dev, PCI_HEADER_TYPE) & 0x80))
@@ -143,12 +147,10 @@ static int pci_scan_slot(u8 bus, u8 slot, unsigned depth)
     return 0;
 }
 
-static int pci_scan_bus(u8 bus, unsigned depth)
+static int pci_scan_bus(u8 bus, struct pci_dev *parent)
 {
-    if (depth > 32)
-        return 0;       /* a mis-numbered bridge loop: stop rather than recurse forever */
     for (u8 slot = 0; slot < 32; slot++)
-        if (pci_scan_slot(bus, slot, depth))
+        if (pci_scan_slot(bus, slot, parent))
             return -ENOMEM;
     return 0;
 }
@@ -165,7 +167,7 @@ int pci_init(void)
     /* A multifunction host bridge is several host controllers: function n owns bus n. */
     for (u8 fn = 0; fn < ((ht & 0x80) ? 8 : 1); fn++) {
         host.devfn = fn;
-        if (pci_read_config_word(&host, PCI_VENDOR_ID) != 0xffff && pci_scan_bus(fn, 0))
+        if (pci_read_config_word(&host, PCI_VENDOR_ID) != 0xffff && pci_scan_bus(fn, NULL))
             return -ENOMEM;
     }
     pci_assign_unassigned();

@@ -6,7 +6,9 @@
  * Windows: the I/O ports 0xc000-0xffff and the 32-bit hole between the top
  * of low RAM (at least 0xc0000000, which keeps q35's ECAM at 0xb0000000
  * clear) and the IOAPIC at 0xfec00000, where QEMU's pc and q35 decode PCI.
- * Devices behind bridges are not handled (bridge windows stay as found).
+ * Devices behind bridges are left alone: their BARs would need the bridge
+ * windows programmed too (PCI-to-PCI Bridge 1.2 §3.2.5.6-§3.2.5.9), which is
+ * not done yet, so such a device stays unassigned and its driver fails.
  */
 #include <kernel/bootinfo.h>
 #include <kernel/compiler.h>
@@ -81,6 +83,6 @@ void pci_assign_unassigned(void)
     for (u64 size = 1ull << 31; size; size >>= 1)
         list_for_each_entry(dev, &pci_devices, node)
             for (unsigned i = 0; i < PCI_NUM_BARS; i++)
-                if (dev->bar[i].size == size && !dev->bar[i].start)
+                if (dev->bar[i].size == size && !dev->bar[i].start && !dev->parent)
                     pci_assign_bar(dev, i, &io, &mem);
 }

@@ -44,6 +44,7 @@ struct pci_driver;
 /* One PCI function found by pci_init(); owned by the PCI layer, never freed. */
 struct pci_dev {
     struct list_head node;          /* on the list of all functions */
+    struct pci_dev *parent;         /* the bridge above, NULL on a host bridge's bus */
     u8 bus, devfn;                  /* devfn = device << 3 | function */
     u8 hdr_type;                    /* PCI_HEADER_TYPE_NORMAL/BRIDGE/CARDBUS, without the multifunction bit */
     u8 revision;
