@@ -144,8 +144,10 @@ int pci_register_driver(const struct pci_driver *drv);
 /*
  * Enumerate every bus reachable from the host bridge(s) through
  * configuration mechanism #1 (unless pci_set_config_ops() chose another),
- * size the BARs and log one line per function.  Needs mm_init() (kzalloc)
- * and irq_init() only later, for drivers.  Call once; 0 or -ENOMEM.
+ * size the BARs, give addresses to those the firmware left at 0 (qboot
+ * assigns none; only on host-bridge buses), and log one line per function
+ * at debug level.  Needs mm_init() (kzalloc) and the boot memory map;
+ * drivers registered afterwards need irq_init().  Call once; 0 or -ENOMEM.
  */
 int pci_init(void);
 
