@@ -11,6 +11,7 @@
 #include <kernel/arch/irqflags.h>
 #include <kernel/cmdline.h>
 #include <kernel/errno.h>
+#include <kernel/exec.h>
 #include <kernel/irq.h>
 #include <kernel/ktest.h>
 #include <kernel/mm.h>
@@ -18,6 +19,7 @@
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
+#include <kernel/syscall.h>
 #include <kernel/time.h>
 
 #ifndef KERNEL_VERSION
@@ -85,6 +87,8 @@ static int run_ktest(const char *name)
 
 void kernel_main(u32 magic, u32 info)
 {
+    struct app_image app;
+
     uart_init();
     if (bootinfo_parse(magic, info, &boot_info)) {
         pr_emerg("boot: not started by a multiboot loader (magic %#x); stopping", magic);
@@ -110,8 +114,11 @@ void kernel_main(u32 magic, u32 info)
                 (unsigned long long)(ns / NSEC_PER_SEC),
                 (unsigned long long)(ns % NSEC_PER_SEC / NSEC_PER_USEC));
     }
+    syscall_init();
     if (ktest_name)
         poweroff(run_ktest(ktest_name));
+    if (app_image_get(&app))
+        poweroff(app_run(&app));    /* the app's exit status becomes the VM's */
     pr_info("init: no application built in; idling (Ctrl-A X quits QEMU)");
     for (;;) {
         /* Block for good: idle then runs, and with it softirqs (timers, RX). */

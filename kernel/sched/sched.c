@@ -7,6 +7,7 @@
  * because wake_up_process() also runs in hard IRQ context.
  */
 #include <kernel/arch/desc.h>
+#include <kernel/arch/user.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/softirq.h>
@@ -55,7 +56,7 @@ int wake_up_process(struct thread *t)
     return woke;
 }
 
-/* Interrupts off.  Hook point for per-thread arch state (FPU via thread->arch). */
+/* Interrupts off.  user_switch_to() moves user state (FPU, FS base, SYSCALL stack). */
 static void context_switch(struct thread *prev, struct thread *next)
 {
     if (*(u64 *)prev->kstack != STACK_END_MAGIC)
@@ -63,6 +64,7 @@ static void context_switch(struct thread *prev, struct thread *next)
     next->switches++;
     current_thread = next;
     tss_set_rsp0((u64)next->kstack + KSTACK_SIZE);
+    user_switch_to(prev, next);
     __switch_to(&prev->rsp, next->rsp);
 }
 

@@ -1,0 +1,124 @@
+/*
+ * Ring 3 <-> ring 0: the SYSCALL entry and the first entry to user mode
+ * (Intel SDM vol. 3A §5.8.8; vol. 2B SYSCALL, SYSRET, IRETQ).  SYSCALL leaves
+ * RSP at the user stack with interrupts off (FMASK clears IF), so the entry
+ * parks the user RSP in a global, switches to syscall_kstack_top (the current
+ * thread's kernel stack top: uniprocessor, and the kernel never uses GS) and
+ * builds a struct pt_regs there, then calls syscall_dispatch(regs) with
+ * interrupts on.  Return is SYSRET, or IRETQ when the saved RIP is not
+ * canonical: SYSRET would raise #GP in ring 0 on the user stack (Linux does
+ * the same check).
+ */
+/* <kernel/arch/desc.h>'s selectors (that header is C only); syscall.c asserts they agree. */
+#define USER_DS     0x1b
+#define USER_CS     0x23
+
+/* Offsets into struct pt_regs (<kernel/irq.h>). */
+#define PT_VECTOR   120
+#define PT_RIP      136
+#define PT_RFLAGS   152
+#define PT_RSP      160
+#define SYSCALL_VECTOR 0x100            /* not an IDT vector: marks a syscall frame */
+
+/* Restore the general registers of a struct pt_regs; rsp ends at `vector`. */
+.macro POP_REGS
+    popq    %r15
+    popq    %r14
+    popq    %r13
+    popq    %r12
+    popq    %r11
+    popq    %r10
+    popq    %r9
+    popq    %r8
+    popq    %rbp
+    popq    %rdi
+    popq    %rsi
+    popq    %rdx
+    popq    %rcx
+    popq    %rbx
+    popq    %rax
+.endm
+
+    .data
+    .balign 8
+    .global syscall_kstack_top
+syscall_kstack_top: .quad 0
+syscall_user_rsp:   .quad 0
+
+    .text
+    .global syscall_entry
+    .type syscall_entry, @function
+syscall_entry:
+    movq    %rsp, syscall_user_rsp(%rip)
+    movq    syscall_kstack_top(%rip), %rsp
+    pushq   $USER_DS                  /* the hardware-frame half of pt_regs */
+    pushq   syscall_user_rsp(%rip)
+    pushq   %r11                        /* user RFLAGS */
+    pushq   $USER_CS
+    pushq   %rcx                        /* user RIP */
+    pushq   %rax                        /* error_code: the syscall number (orig_rax) */
+    pushq   $SYSCALL_VECTOR
+    pushq   %rax
+    pushq   %rbx
+    pushq   %rcx
+    pushq   %rdx
+    pushq   %rsi
+    pushq   %rdi
+    pushq   %rbp
+    pushq   %r8
+    pushq   %r9
+    pushq   %r10
+    pushq   %r11
+    pushq   %r12
+    pushq   %r13
+    pushq   %r14
+    pushq   %r15
+    xorl    %ebp, %ebp                  /* ends kernel backtraces at the user boundary */
+    movq    %rsp, %rdi
+    sti
+    call    syscall_dispatch
+    cli                                 /* user RSP is live from here to SYSRET */
+    movq    PT_RIP(%rsp), %rcx
+    movq    %rcx, %r11
+    shlq    $16, %r11
+    sarq    $16, %r11
+    cmpq    %rcx, %r11
+    jne     .Lreturn_iret
+    POP_REGS                            /* R11 and RCX are reloaded below for SYSRET */
+    movq    PT_RIP - PT_VECTOR(%rsp), %rcx
+    movq    PT_RFLAGS - PT_VECTOR(%rsp), %r11
+    movq    PT_RSP - PT_VECTOR(%rsp), %rsp
+    sysretq
+.Lreturn_iret:
+    POP_REGS
+    addq    $16, %rsp                   /* vector and error code */
+    iretq
+    .size syscall_entry, . - syscall_entry
+
+/* void user_enter(u64 rip [rdi], u64 rsp [rsi]): an IRETQ frame, clean registers. */
+    .global user_enter
+    .type user_enter, @function
+user_enter:
+    cli
+    pushq   $USER_DS
+    pushq   %rsi
+    pushq   $0x202                      /* IF, and the always-one bit 1 */
+    pushq   $USER_CS
+    pushq   %rdi
+    xorl    %eax, %eax
+    xorl    %ebx, %ebx
+    xorl    %ecx, %ecx
+    xorl    %edx, %edx
+    xorl    %esi, %esi
+    xorl    %edi, %edi
+    xorl    %ebp, %ebp
+    xorl    %r8d, %r8d
+    xorl    %r9d, %r9d
+    xorl    %r10d, %r10d
+    xorl    %r11d, %r11d
+    xorl    %r12d, %r12d
+    xorl    %r13d, %r13d
+    xorl    %r14d, %r14d
+    xorl    %r15d, %r15d
+    iretq
+    .size user_enter, . - user_enter
