@@ -89,35 +89,48 @@ static bool tsc_deadline_works(void)
 
 /*
  * The LAPIC count and the TSC sampled together: the TSC midpoint around the
- * register read.  Call it once to warm up first: under TCG the first call
- * also translates the code and maps the MMIO page, a skew of microseconds.
+ * register read, *window the cycles the read took.
  */
-static u32 lapic_count_at(u64 *tsc)
+static u32 lapic_count_at(u64 *tsc, u64 *window)
 {
     u64 before = rdtsc();
     u32 count = lapic_read(LAPIC_TIMER_CCR);
 
-    *tsc = before + (rdtsc() - before) / 2;
+    *window = rdtsc() - before;
+    *tsc = before + *window / 2;
     return count;
 }
 
-/* LAPIC timer Hz: the hypervisor leaf's bus kHz, else counted over CALIBRATE_US of TSC. */
+/*
+ * One run: LAPIC timer Hz counted over CALIBRATE_US of TSC, with the
+ * uncertainty the two reads leave (in Hz).  A throw-away first read keeps
+ * TCG's translating of this code and mapping of the page out of the run.
+ */
+static u64 lapic_timer_run(u64 *err_hz)
+{
+    u64 t0, t1, w0, w1, hz;
+    u32 c0, c1;
+
+    lapic_write(LAPIC_TIMER_ICR, UINT32_MAX);
+    lapic_count_at(&t0, &w0);
+    c0 = lapic_count_at(&t0, &w0);
+    udelay(CALIBRATE_US);
+    c1 = lapic_count_at(&t1, &w1);
+    lapic_write(LAPIC_TIMER_ICR, 0);
+    hz = (u64)(c0 - c1) * tsc_khz * 1000 / (t1 - t0);
+    *err_hz = hz * ((w0 + w1) / 2 + 1) / (t1 - t0);
+    return hz;
+}
+
+/* LAPIC timer Hz: the hypervisor leaf's bus kHz, else measured against the TSC. */
 static u64 lapic_timer_hz(void)
 {
     struct cpuid_regs hv;
-    u64 t0, t1;
-    u32 c0, c1;
 
     if (cpuid_timing_leaf(&hv) && hv.ebx)
         return (u64)hv.ebx * 1000 / LAPIC_DIVISOR;
     lapic_write(LAPIC_LVT_TIMER, APIC_LVT_MASKED | LAPIC_TIMER_VECTOR);
-    lapic_write(LAPIC_TIMER_ICR, UINT32_MAX);
-    lapic_count_at(&t0);
-    c0 = lapic_count_at(&t0);
-    udelay(CALIBRATE_US);
-    c1 = lapic_count_at(&t1);
-    lapic_write(LAPIC_TIMER_ICR, 0);
-    return (u64)(c0 - c1) * tsc_khz * 1000 / (t1 - t0);
+    return calibrate(lapic_timer_run);
 }
 
 void clockevent_init(void)

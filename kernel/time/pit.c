@@ -4,9 +4,8 @@
  * only when CPUID does not state the TSC rate.  The PIT is touched only here
  * and only at boot; it is not a clock event (the LAPIC timer is).
  *
- * Under TCG both the emulated PIT and the TSC follow host time, so a host
- * preemption in the middle of the run costs nothing; only the edge at the
- * end matters, and its uncertainty is measured and bounded.
+ * Each run measures how sharply it saw the end edge; calibrate() repeats
+ * runs until two agree.
  */
 #include <kernel/arch/cpu.h>
 #include <kernel/arch/io.h>
@@ -21,9 +20,8 @@
 #define PORT_B_GATE2    0x01
 #define PORT_B_SPEAKER  0x02
 #define PORT_B_OUT2     0x20
-#define CALIBRATE_MS    10
-#define CALIBRATE_TRIES 5
-#define EDGE_PPM        200             /* accept once the end edge is known to 0.02 % */
+#define CALIBRATE_MS    2
+#define CALIBRATE_LATCH (PIT_TICK_RATE * CALIBRATE_MS / 1000)
 
 /*
  * One run: mode 0 raises OUT2 when the count reaches 0 (8254 datasheet,
@@ -31,8 +29,9 @@
  * took (midpoint of the window in which OUT2 rose) and that window in
  * *edge; 0 when OUT2 never goes low/high (no PIT behind the port).
  */
-static u64 pit_run(u16 latch, u64 *edge)
+static u64 pit_run(u64 *edge)
 {
+    const u16 latch = CALIBRATE_LATCH;
     u64 start, before, after;
 
     outb(PORT_B, (inb(PORT_B) & ~PORT_B_SPEAKER) | PORT_B_GATE2);
@@ -58,21 +57,8 @@ static u64 pit_run(u16 latch, u64 *edge)
 
 u64 pit_calibrate_tsc_khz(void)
 {
-    const u16 latch = PIT_TICK_RATE / (1000 / CALIBRATE_MS);
-    u64 best = 0, best_edge = UINT64_MAX;
+    u64 cycles = calibrate(pit_run);
 
-    for (int i = 0; i < CALIBRATE_TRIES; i++) {
-        u64 edge, cycles = pit_run(latch, &edge);
-
-        if (!cycles)
-            return 0;
-        if (edge < best_edge) {
-            best = cycles;
-            best_edge = edge;
-        }
-        if (best_edge * 1000000 / best < EDGE_PPM)
-            break;
-    }
     /* kHz = cycles / (latch / PIT_TICK_RATE s) / 1000 */
-    return best * PIT_TICK_RATE / latch / 1000;
+    return cycles * PIT_TICK_RATE / CALIBRATE_LATCH / 1000;
 }

@@ -15,6 +15,11 @@ static inline u64 ratio_apply(u64 v, u64 ratio)
     return (u64)(((unsigned __int128)v * ratio) >> 32);
 }
 
+/*
+ * Repeat a measurement run() (a value, and its uncertainty in the same
+ * units) until two runs agree; see calibrate.c.  0 if a run returns 0.
+ */
+u64 calibrate(u64 (*run)(u64 *uncertainty));
 /* TSC kHz measured against PIT channel 2 (pit.c), or 0 when there is no PIT. */
 u64 pit_calibrate_tsc_khz(void);
 /*
