@@ -3,9 +3,13 @@
  * brings them up in dependency order; nothing below calls back up into it.
  *   console -> boot info -> command line -> CPU tables -> memory -> ACPI ->
  *   interrupt controllers -> clock and timers -> threads -> interrupts on ->
+ *   network stack -> PCI and NIC drivers -> interface configuration ->
  *   the app (or a ktest).
  */
+#include <drivers/pci.h>
 #include <drivers/uart.h>
+#include <drivers/virtio.h>
+#include <drivers/virtio_net.h>
 #include <kernel/acpi.h>
 #include <kernel/bootinfo.h>
 #include <kernel/arch/irqflags.h>
@@ -21,6 +25,7 @@
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
+#include <net/net.h>
 
 #ifndef KERNEL_VERSION
 #define KERNEL_VERSION "0.0.0"
@@ -107,6 +112,12 @@ void kernel_main(u32 magic, u32 info)
     sched_init();
     local_irq_enable();
     uart_enable_rx();
+    if (net_init())
+        pr_err("net: stack initialisation failed; continuing without networking");
+    pci_init();
+    virtio_pci_init();      /* the transport driver, then the device drivers on it */
+    virtio_net_init();
+    net_config();           /* ip= : prints "net: eth0 <addr>/<prefix> up" */
     print_memory(&boot_info);
     {
         u64 ns = ktime_get_ns();
