@@ -6,15 +6,13 @@
  *   network stack -> PCI and NIC drivers -> interface configuration ->
  *   the app (or a ktest).
  */
-#include <drivers/pci.h>
 #include <drivers/uart.h>
-#include <drivers/virtio.h>
-#include <drivers/virtio_net.h>
 #include <kernel/acpi.h>
 #include <kernel/bootinfo.h>
 #include <kernel/arch/irqflags.h>
 #include <kernel/cmdline.h>
 #include <kernel/errno.h>
+#include <kernel/init.h>
 #include <kernel/exec.h>
 #include <kernel/irq.h>
 #include <kernel/ktest.h>
@@ -114,9 +112,7 @@ void kernel_main(u32 magic, u32 info)
     uart_enable_rx();
     if (net_init())
         pr_err("net: stack initialisation failed; continuing without networking");
-    pci_init();
-    virtio_pci_init();      /* the transport driver, then the device drivers on it */
-    virtio_net_init();
+    do_initcalls();         /* buses, then drivers (PCI, virtio-net, ...) */
     net_config();           /* ip= : prints "net: eth0 <addr>/<prefix> up" */
     print_memory(&boot_info);
     {

@@ -7,6 +7,7 @@
  * BAR addresses and Interrupt Line are the firmware's (qboot/SeaBIOS/OVMF
  * assign them); nothing here reprograms resources.
  */
+#include <kernel/init.h>
 #include <drivers/pci.h>
 #include <kernel/errno.h>
 #include <kernel/mm.h>
@@ -245,3 +246,4 @@ int pci_register_driver(const struct pci_driver *drv)
     }
     return bound;
 }
+subsys_initcall(pci_init);

@@ -7,6 +7,7 @@
  * refills RX, then re-arms and re-checks.  Below: virtio core, virtqueues.
  * Above: the stack (net/dev.c) through netdev_ops, NAPI, netif_receive_skb.
  */
+#include <kernel/init.h>
 #include <drivers/virtio.h>
 #include <drivers/virtio_net.h>
 #include <kernel/compiler.h>
@@ -333,7 +334,9 @@ static const struct virtio_driver virtio_net_driver = {
     .config_changed = virtnet_config_changed,
 };
 
-void virtio_net_init(void)
+int virtio_net_init(void)
 {
     register_virtio_driver(&virtio_net_driver);
+    return 0;
 }
+device_initcall(virtio_net_init);

@@ -6,6 +6,7 @@
  * MSI-X (one vector per queue + one for config, §4.1.4.8) or the INTx line
  * with the ISR status byte (§4.1.4.5).  Below: pci.  Above: virtio core.
  */
+#include <kernel/init.h>
 #include <drivers/pci.h>
 #include <kernel/errno.h>
 #include <kernel/mm.h>
@@ -181,7 +182,9 @@ static const struct pci_driver virtio_pci_driver = {
     .probe = virtio_pci_probe,
 };
 
-void virtio_pci_init(void)
+int virtio_pci_init(void)
 {
     pci_register_driver(&virtio_pci_driver);
+    return 0;
 }
+device_initcall(virtio_pci_init);

@@ -88,8 +88,9 @@ static inline bool virtio_has_feature(const struct virtio_device *vdev, unsigned
 
 /*
  * The virtio-pci transport: registers the PCI driver that turns every
- * virtio PCI function into a virtio_device.  Call after pci_init().
+ * virtio PCI function into a virtio_device.  A device_initcall (runs after
+ * pci_init); 0.
  */
-void virtio_pci_init(void);
+int virtio_pci_init(void);
 
 #endif

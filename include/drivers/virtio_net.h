@@ -5,9 +5,8 @@
 /*
  * Register the virtio-net driver with the virtio core: every virtio network
  * device found (before or after) becomes eth0, eth1, ... in the stack.
- * Call after net_init(); pair with virtio_pci_init() (either order), and
- * call net_config() after both.
+ * A device_initcall: runs after net_init() and before net_config(); 0.
  */
-void virtio_net_init(void);
+int virtio_net_init(void);
 
 #endif
