@@ -22,7 +22,7 @@
 #define LAPIC_IRR               0x200           /* 8 registers, 16 bytes apart */
 #define TDCR_DIV_16             0x3             /* §11.5.4 figure 11-10 */
 #define LAPIC_DIVISOR           16
-#define CALIBRATE_US            5000
+#define CALIBRATE_US            2000
 /*
  * Deadlines are clamped into [MIN, MAX] from now: nearer ones would fire
  * before the write finished anyway, farther ones just cost one early,
