@@ -19,10 +19,13 @@
 #define SIG_SETMASK     2
 #define UNBLOCKABLE     ((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1)))
 
-/* The sa_flags bits x86-64 Linux reports back (UAPI_SA_FLAGS); others are cleared. */
+/*
+ * The sa_flags bits x86-64 Linux keeps (UAPI_SA_FLAGS); others are cleared,
+ * SA_UNSUPPORTED (0x400) included, so apps can probe which flags exist.
+ */
 #define UAPI_SA_FLAGS   (0x00000001 /* SA_NOCLDSTOP */ | 0x00000002 /* SA_NOCLDWAIT */ | \
-                         0x00000004 /* SA_SIGINFO */ | 0x00000400 /* SA_UNSUPPORTED */ | \
-                         0x00000800 /* SA_EXPOSE_TAGBITS */ | 0x04000000 /* SA_RESTORER */ | \
+                         0x00000004 /* SA_SIGINFO */ | 0x00000800 /* SA_EXPOSE_TAGBITS */ | \
+                         0x04000000 /* SA_RESTORER */ | \
                          0x08000000 /* SA_ONSTACK */ | 0x10000000 /* SA_RESTART */ | \
                          0x40000000 /* SA_NODEFER */ | 0x80000000 /* SA_RESETHAND */)
 

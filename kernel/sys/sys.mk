@@ -30,3 +30,4 @@ $(CONFORMANCE): tests/conformance/syscalls.c
 
 .PHONY: conformance
 conformance: $(CONFORMANCE)
+system: $(CONFORMANCE)

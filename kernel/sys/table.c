@@ -49,8 +49,8 @@ static long sys_ni_syscall(unsigned long nr)
         if (syscall_name(nr))
             pr_warn("syscall: %s (%lu) not implemented: ENOSYS", syscall_name(nr), nr);
         else
-            pr_warn("syscall: unknown number %lu: ENOSYS (further unknown numbers not logged)",
-                    nr);
+            pr_warn("syscall: %lu is no Linux x86-64 call: ENOSYS%s", nr,
+                    nr >= NR_SYSCALLS ? " (numbers this large are not logged again)" : "");
     }
     return -ENOSYS;
 }

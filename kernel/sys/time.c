@@ -18,6 +18,7 @@
 /* Clock ids, <linux/time.h>. */
 #define CLOCK_REALTIME          0
 #define CLOCK_MONOTONIC         1
+#define CLOCK_THREAD_CPUTIME_ID 3
 #define CLOCK_MONOTONIC_RAW     4
 #define CLOCK_REALTIME_COARSE   5
 #define CLOCK_MONOTONIC_COARSE  6
@@ -176,7 +177,7 @@ SYSCALL_DEFINE(nanosleep, sys_nanosleep);
 
 /*
  * clock_nanosleep(2) as the raw syscall: 0 or -errno.  -EINVAL for an unknown
- * clock, -EOPNOTSUPP for one that cannot sleep (the raw and coarse clocks),
+ * clock, -EOPNOTSUPP for one that cannot sleep (raw, coarse, thread CPU time),
  * then the timespec checks.  Flags other than TIMER_ABSTIME are ignored, as
  * in Linux.
  */
@@ -187,6 +188,8 @@ static long sys_clock_nanosleep(unsigned long id, unsigned long flags, unsigned 
     u64 now, ns;
     int err = clock_read((unsigned)id, &now, &can_sleep);
 
+    if ((unsigned)id == CLOCK_THREAD_CPUTIME_ID)    /* a known clock without nsleep */
+        return -EOPNOTSUPP;
     if (err)
         return err;
     if (!can_sleep)
