@@ -15,7 +15,7 @@ struct user_mm;
 struct app_image {
     const void *data;
     size_t size;                /* bytes */
-    char name[64];              /* argv[0]: the module's first word or the built-in app's name */
+    char name[128];             /* argv[0]: the module's first word or the built-in app's name */
 };
 
 /* The app to run; false when there is neither a boot module nor a built-in app. */

@@ -45,8 +45,11 @@ void vma_init(struct user_mm *mm);
 struct vm_area *vma_find(struct user_mm *mm, u64 addr);
 /* The first VMA that intersects [start, end), or NULL. */
 struct vm_area *vma_intersect(struct user_mm *mm, u64 start, u64 end);
-/* True if every byte of [start, end) is inside some VMA. */
-bool vma_covered(struct user_mm *mm, u64 start, u64 end);
+/*
+ * The end of the mapped run that begins at start, capped at end: end when
+ * all of [start, end) is mapped, start when start itself is not.
+ */
+u64 vma_covered_end(struct user_mm *mm, u64 start, u64 end);
 /*
  * Record [start, end) (must be free) with prot and kind, merging with equal
  * neighbours.  0 or -ENOMEM.

@@ -45,12 +45,16 @@ static void free_range(u64 start, u64 end)
     }
 }
 
-/* Present, zeroed pages for the absent pages of [start, end).  0 or -ENOMEM. */
-static int populate(u64 start, u64 end, unsigned prot)
+/*
+ * Present, zeroed pages for the absent pages of [start, end).  0, or -ENOMEM
+ * with *reached at the first page not done.
+ */
+static int populate(u64 start, u64 end, unsigned prot, u64 *reached)
 {
     for (u64 va = start; va < end; va += PAGE_SIZE) {
         void *page;
 
+        *reached = va;
         if (user_page_kaddr(va))
             continue;
         page = alloc_page();
@@ -65,6 +69,22 @@ static int populate(u64 start, u64 end, unsigned prot)
     return 0;
 }
 
+/*
+ * Apply fn to the mapped parts of [start, end), VMA by VMA: the range may be
+ * most of the address space (munmap of a huge length), its mappings never.
+ */
+static void for_each_mapped(struct user_mm *mm, u64 start, u64 end, void (*fn)(u64, u64))
+{
+    struct vm_area *v;
+
+    list_for_each_entry(v, &mm->vmas, node) {
+        if (v->start >= end)
+            break;
+        if (v->end > start)
+            fn(MAX(v->start, start), MIN(v->end, end));
+    }
+}
+
 struct user_mm *user_mm_create(void)
 {
     struct user_mm *mm = kzalloc(sizeof(*mm));
@@ -76,34 +96,29 @@ struct user_mm *user_mm_create(void)
 
 void user_mm_destroy(struct user_mm *mm)
 {
-    struct vm_area *v;
-
-    list_for_each_entry(v, &mm->vmas, node)
-        free_range(v->start, v->end);
+    for_each_mapped(mm, 0, USER_VA_END, free_range);
     vma_destroy_all(mm);
     kfree(mm);
 }
 
 int user_map(struct user_mm *mm, u64 start, u64 end, unsigned prot, unsigned kind)
 {
+    u64 reached = start;
     int err = vma_insert(mm, start, end, prot, kind);
 
-    if (!err && prot != PROT_NONE)
-        err = populate(start, end, prot);
-    if (err) {
-        free_range(start, end);
-        vma_remove(mm, start, end);     /* cannot fail: the VMA ends are its own */
+    if (err)
+        return err;
+    if (prot != PROT_NONE && (err = populate(start, end, prot, &reached))) {
+        free_range(start, reached);     /* not the whole range: it may be huge */
+        vma_remove(mm, start, end);     /* no split: [start, end) has its own ends */
     }
     return err;
 }
 
 int user_unmap(struct user_mm *mm, u64 start, u64 end)
 {
-    int err = vma_remove(mm, start, end);
-
-    if (!err)
-        free_range(start, end);
-    return err;
+    for_each_mapped(mm, start, end, free_range);
+    return vma_remove(mm, start, end);  /* -ENOMEM (a split) leaves a VMA without pages */
 }
 
 /* Rewrite the PTEs of the present pages of [start, end) with prot. */
@@ -121,10 +136,11 @@ static void reprotect(u64 start, u64 end, unsigned prot)
 
 int user_protect(struct user_mm *mm, u64 start, u64 end, unsigned prot)
 {
+    u64 reached;
     int err = 0;
 
-    if (prot != PROT_NONE)
-        err = populate(start, end, prot);   /* pages a PROT_NONE reservation never had */
+    if (prot != PROT_NONE)      /* pages a PROT_NONE reservation never had */
+        err = populate(start, end, prot, &reached);
     if (!err)
         err = vma_set_prot(mm, start, end, prot);
     if (!err)
@@ -132,13 +148,18 @@ int user_protect(struct user_mm *mm, u64 start, u64 end, unsigned prot)
     return err;
 }
 
-void user_zero(struct user_mm *mm, u64 start, u64 end)
+static void zero_range(u64 start, u64 end)
 {
     for (u64 va = start; va < end; va += PAGE_SIZE) {
         void *page = user_page_kaddr(va);
         if (page)
             memset(page, 0, PAGE_SIZE);
     }
+}
+
+void user_zero(struct user_mm *mm, u64 start, u64 end)
+{
+    for_each_mapped(mm, start, end, zero_range);
 }
 
 void user_move_pages(struct user_mm *mm, u64 old, u64 new, u64 len)

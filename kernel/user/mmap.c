@@ -77,15 +77,20 @@ static long unmapped_area(struct user_mm *mm, u64 addr, u64 len, unsigned long f
     return gap ? (long)gap : -ENOMEM;
 }
 
-/* mmap of a file descriptor: -EBADF if not open, else -ENODEV (nothing here maps). */
+/*
+ * mmap of a file descriptor: -EBADF if not open, -EACCES if not open for
+ * reading (Linux checks that first), else -ENODEV: nothing here maps.
+ */
 static long file_mapping_error(int fd)
 {
     struct file *f = fget(&init_process.files, fd);
+    long err;
 
     if (!f)
         return -EBADF;
+    err = (f->f_flags & O_ACCMODE) == O_WRONLY ? -EACCES : -ENODEV;
     fput(f);
-    return -ENODEV;
+    return err;
 }
 
 static long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
@@ -98,7 +103,7 @@ static long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
     if (!PAGE_ALIGNED(off))
         return -EINVAL;
     if (!(flags & MAP_ANONYMOUS) && file_mapping_error((int)fd) == -EBADF)
-        return -EBADF;
+        return -EBADF;      /* Linux looks the fd up first, the rest after the checks */
     if (!len)
         return -EINVAL;
     len = page_align(len);
@@ -113,7 +118,7 @@ static long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
         (flags & MAP_TYPE) != MAP_SHARED_VALIDATE)
         return -EINVAL;
     if (!(flags & MAP_ANONYMOUS))
-        return -ENODEV;
+        return file_mapping_error((int)fd);
     if ((flags & MAP_FIXED) && (err = user_unmap(mm, start, start + len)))
         return err;
     err = user_map(mm, start, start + len, prot & USER_PROT_MASK, VMA_ANON);
@@ -137,7 +142,8 @@ static long sys_mprotect(unsigned long start, unsigned long len, unsigned long p
                          unsigned long a3, unsigned long a4, unsigned long a5)
 {
     struct user_mm *mm = cur_mm();
-    u64 end;
+    u64 end, ok_end;
+    int err;
 
     if (!PAGE_ALIGNED(start))
         return -EINVAL;
@@ -149,9 +155,10 @@ static long sys_mprotect(unsigned long start, unsigned long len, unsigned long p
         return -ENOMEM;
     if (prot & ~(unsigned long)USER_PROT_MASK)
         return -EINVAL;
-    if (end > TASK_SIZE || !vma_covered(mm, start, end))
-        return -ENOMEM;
-    return user_protect(mm, start, end, prot);
+    /* Like Linux: the mapped run before a hole changes, then -ENOMEM. */
+    ok_end = vma_covered_end(mm, start, end);
+    err = ok_end > start ? user_protect(mm, start, ok_end, prot) : 0;
+    return err ? err : ok_end < end ? -ENOMEM : 0;
 }
 SYSCALL_DEFINE(mprotect, sys_mprotect);
 
@@ -240,10 +247,9 @@ static long sys_madvise(unsigned long start, unsigned long len_in, unsigned long
         return -EINVAL;
     if (end == start)
         return 0;
-    if (end > TASK_SIZE || !vma_covered(mm, start, end))
-        return -ENOMEM;
+    /* Linux applies the advice to what is mapped, then reports a hole with -ENOMEM. */
     if (advice == MADV_DONTNEED || advice == MADV_DONTNEED_LOCKED)
-        user_zero(mm, start, end);      /* private anonymous: reads give zeroes again */
-    return 0;
+        user_zero(mm, start, MIN(end, TASK_SIZE));  /* private anonymous: zeroes again */
+    return vma_covered_end(mm, start, end) < end ? -ENOMEM : 0;
 }
 SYSCALL_DEFINE(madvise, sys_madvise);

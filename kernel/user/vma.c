@@ -45,14 +45,14 @@ struct vm_area *vma_find(struct user_mm *mm, u64 addr)
     return vma_intersect(mm, addr, addr + 1);
 }
 
-bool vma_covered(struct user_mm *mm, u64 start, u64 end)
+u64 vma_covered_end(struct user_mm *mm, u64 start, u64 end)
 {
     for (struct vm_area *v = vma_intersect(mm, start, end); v && start < end; v = next_vma(mm, v)) {
         if (v->start > start)
-            return false;
+            break;
         start = v->end;
     }
-    return start >= end;
+    return MIN(start, end);
 }
 
 static void vma_free(struct user_mm *mm, struct vm_area *v)
