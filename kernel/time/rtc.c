@@ -5,6 +5,7 @@
  * assumed to hold UTC, as QEMU's does by default.
  */
 #include <kernel/arch/io.h>
+#include <kernel/errno.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
@@ -25,6 +26,8 @@
 #define RTC_B_24H       0x02
 #define RTC_B_BINARY    0x04            /* DM: binary, else BCD */
 #define RTC_HOUR_PM     0x80            /* in 12-hour mode */
+#define RTC_UIP_TIMEOUT_NS (10 * NSEC_PER_MSEC)
+#define RTC_READ_TRIES  4
 
 struct rtc_time { unsigned sec, min, hour, day, mon, year, century; };
 
@@ -36,11 +39,17 @@ static u8 cmos_read(u8 reg)
     return inb(CMOS_DATA);
 }
 
-/* Raw registers once no update is in progress (MC146818 datasheet: UIP). */
-static void rtc_read_raw(struct rtc_time *t)
+/*
+ * Raw registers once no update is in progress.  UIP stays set for at most
+ * 2 ms per update (MC146818 datasheet); far longer means no RTC (0xff).
+ */
+static int rtc_read_raw(struct rtc_time *t)
 {
+    u64 start = ktime_get_ns();
+
     while (cmos_read(RTC_REG_A) & RTC_A_UIP)
-        ;
+        if (ktime_get_ns() - start > RTC_UIP_TIMEOUT_NS)
+            return -ETIMEDOUT;
     t->sec = cmos_read(RTC_SECONDS);
     t->min = cmos_read(RTC_MINUTES);
     t->hour = cmos_read(RTC_HOURS);
@@ -48,28 +57,18 @@ static void rtc_read_raw(struct rtc_time *t)
     t->mon = cmos_read(RTC_MONTH);
     t->year = cmos_read(RTC_YEAR);
     t->century = cmos_read(RTC_CENTURY);
+    return 0;
 }
 
 static unsigned bcd2bin(unsigned v) { return (v & 0x0f) + (v >> 4) * 10; }
 
-/* Read until two reads agree, so no update split the fields; decode per reg B. */
-static void rtc_read(struct rtc_time *t)
+/* To binary, 24-hour, four-digit year, as status register B says they are stored. */
+static void rtc_decode(struct rtc_time *t, u8 reg_b)
 {
-    struct rtc_time again;
-    u8 b;
-    bool pm;
+    bool pm = t->hour & RTC_HOUR_PM;
 
-    rtc_read_raw(t);
-    for (;;) {
-        rtc_read_raw(&again);
-        if (!memcmp(&again, t, sizeof(again)))
-            break;
-        *t = again;
-    }
-    b = cmos_read(RTC_REG_B);
-    pm = t->hour & RTC_HOUR_PM;
     t->hour &= ~RTC_HOUR_PM;
-    if (!(b & RTC_B_BINARY)) {
+    if (!(reg_b & RTC_B_BINARY)) {
         t->sec = bcd2bin(t->sec);
         t->min = bcd2bin(t->min);
         t->hour = bcd2bin(t->hour);
@@ -78,11 +77,30 @@ static void rtc_read(struct rtc_time *t)
         t->year = bcd2bin(t->year);
         t->century = bcd2bin(t->century);
     }
-    if (!(b & RTC_B_24H))               /* 12 AM is hour 0, 12 PM is hour 12 */
+    if (!(reg_b & RTC_B_24H))           /* 12 AM is hour 0, 12 PM is hour 12 */
         t->hour = t->hour % 12 + (pm ? 12 : 0);
     if (t->century < 19 || t->century > 21)
         t->century = 20;                /* no century register: assume 20xx */
     t->year += t->century * 100;
+}
+
+/* Read until two reads agree, so no update split the fields; 0 or -errno. */
+static int rtc_read(struct rtc_time *t)
+{
+    struct rtc_time again;
+
+    if (rtc_read_raw(t))
+        return -ETIMEDOUT;
+    for (int i = 0; i < RTC_READ_TRIES; i++) {
+        if (rtc_read_raw(&again))
+            return -ETIMEDOUT;
+        if (!memcmp(&again, t, sizeof(again))) {
+            rtc_decode(t, cmos_read(RTC_REG_B));
+            return 0;
+        }
+        *t = again;
+    }
+    return -EIO;
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
@@ -103,7 +121,10 @@ void rtc_init(void)
     struct rtc_time t;
     u64 mono, secs;
 
-    rtc_read(&t);
+    if (rtc_read(&t)) {
+        pr_warn("time: no working RTC; wall clock starts at the epoch");
+        return;
+    }
     mono = ktime_get_ns();
     if (t.mon < 1 || t.mon > 12 || t.day < 1 || t.day > 31 || t.hour > 23 ||
         t.min > 59 || t.sec > 59) {
