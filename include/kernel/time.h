@@ -14,15 +14,18 @@
 #define NSEC_PER_SEC    1000000000ULL
 
 u64 ktime_get_ns(void);         /* monotonic, ns since power-on */
-u64 ktime_get_real_ns(void);    /* wall clock, ns since the epoch (RTC read at boot) */
+u64 ktime_get_real_ns(void);    /* wall clock, ns since the epoch (RTC read at boot, +-1 s) */
 extern u64 tsc_khz;             /* TSC frequency in kHz (0 until calibrated) */
-void udelay(unsigned long us);  /* busy-wait */
-void time_init(void);           /* calibrate the TSC, read the RTC, start the tick */
+void udelay(unsigned long us);  /* busy-wait at least us (errs long before time_init) */
+/* Calibrate the TSC, read the RTC, start the timer wheel, TIMER_SOFTIRQ and the LAPIC timer. */
+void time_init(void);
 
 /*
  * The clock-event seam used by the timer facility: fire the timer interrupt at
  * (or soon after) `expires_ns` on the monotonic clock.  One-shot; the latest
- * call wins.  Host builds supply a fake.
+ * call wins; UINT64_MAX stops it.  Only kernel/timer.c calls it (it tracks
+ * what is armed); the interrupt raises TIMER_SOFTIRQ.  Host builds supply a
+ * fake (tests/unit/host/fake_clock.c).
  */
 void clockevent_program(u64 expires_ns);
 
