@@ -15,14 +15,8 @@
 
 #define NR_OPEN_DEFAULT 1024    /* RLIMIT_NOFILE soft limit, as Linux's default */
 
-/* open(2) flags (Linux x86-64 values, asm-generic/fcntl.h). */
-#define O_ACCMODE   00000003
-#define O_RDONLY    00000000
-#define O_WRONLY    00000001
-#define O_RDWR      00000002
-#define O_APPEND    00002000
-#define O_NONBLOCK  00004000
-#define O_CLOEXEC   02000000
+/* open(2) and fcntl(2) constants: Linux's uapi header is the spec. */
+#include <linux/fcntl.h>
 
 struct file;
 struct poll_table_struct;

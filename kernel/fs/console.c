@@ -9,6 +9,7 @@
  * write-only open file (as a shell's `>out 2>&1`), so the same binary sees
  * the same behaviour here and under Linux with pipes on its stdio.
  */
+#include <asm/ioctls.h>
 #include <kernel/console.h>
 #include <kernel/console_file.h>
 #include <kernel/errno.h>
@@ -19,7 +20,6 @@
 #include <kernel/uaccess.h>
 #include <kernel/wait.h>
 
-#define FIONREAD        0x541B          /* <asm-generic/ioctls.h> */
 #define CON_RING_SIZE   1024            /* bytes of typed-ahead input kept; power of two */
 #define CON_CHUNK       256             /* bytes copied per step (a stack buffer) */
 

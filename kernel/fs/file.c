@@ -8,13 +8,6 @@
 #include <kernel/mm.h>
 #include <kernel/string.h>
 
-#define F_DUPFD         0
-#define F_GETFD         1
-#define F_SETFD         2
-#define F_GETFL         3
-#define F_SETFL         4
-#define F_DUPFD_CLOEXEC 1030
-#define FD_CLOEXEC      1
 #define SETFL_MASK      (O_APPEND | O_NONBLOCK)    /* what F_SETFL may change (Linux) */
 
 struct file *alloc_file(const struct file_operations *fop, void *private_data, unsigned flags)

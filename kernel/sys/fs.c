@@ -12,14 +12,10 @@
 #include <kernel/process.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
+#include <asm/ioctls.h>
 
 #define MAX_RW_COUNT    0x7ffff000UL    /* INT_MAX & PAGE_MASK: the most one call moves */
 #define UIO_MAXIOV      1024            /* iovcnt limit, readv(2) */
-#define F_SETFD         2
-#define FD_CLOEXEC      1
-#define FIONBIO         0x5421          /* <asm-generic/ioctls.h> */
-#define FIONCLEX        0x5450
-#define FIOCLEX         0x5451
 
 struct user_iovec {                     /* struct iovec, x86-64 layout */
     u64 base;

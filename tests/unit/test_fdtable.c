@@ -8,13 +8,6 @@
 #include <kernel/file.h>
 #include <kernel/mm.h>
 
-#define F_DUPFD 0
-#define F_GETFD 1
-#define F_SETFD 2
-#define F_GETFL 3
-#define F_SETFL 4
-#define F_DUPFD_CLOEXEC 1030
-
 static int releases;
 static void count_release(struct file *f) { (void)f; releases++; }
 static const struct file_operations fops = { .release = count_release };
