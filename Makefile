@@ -32,16 +32,20 @@ export SOURCE_DATE_EPOCH
 KSRC     := $(sort $(shell find boot kernel drivers net -name '*.c' -o -name '*.S' 2>/dev/null))
 KOBJ     := $(patsubst %,$(BUILD)/obj/%.o,$(KSRC))
 
+# No absolute paths in the output: the checkout is ".", and a build directory
+# elsewhere (make BUILD=/tmp/x; generated headers live there) is "build".
+PREFIX_MAP := -ffile-prefix-map=$(CURDIR)=. -ffile-prefix-map=$(abspath $(BUILD))=build
+
 # Freestanding, no red zone (interrupts push onto the kernel stack), no SSE in
 # the kernel (the app's FPU state is saved separately), frame pointers for
 # backtraces, and paths stripped for reproducible output.
 KCFLAGS  := -std=gnu11 -O2 -g -ffreestanding -fno-builtin-printf -fno-stack-protector \
             -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone -mno-mmx -mno-sse -mno-sse2 \
             -mno-80387 -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
-            -fno-strict-aliasing -fno-common -ffile-prefix-map=$(CURDIR)=. \
+            -fno-strict-aliasing -fno-common $(PREFIX_MAP) \
             -Wall -Wextra -Werror -Wno-unused-parameter -Iinclude -MMD -MP \
             -DKERNEL_VERSION='"$(VERSION)-$(GIT_REV)"'
-KASFLAGS := -Iinclude -MMD -MP -ffile-prefix-map=$(CURDIR)=. -g
+KASFLAGS := -Iinclude -MMD -MP $(PREFIX_MAP) -g
 KLDFLAGS := -nostdlib -static -T boot/linker.ld -z max-page-size=0x1000 --build-id=none \
             -z noexecstack
 
