@@ -182,5 +182,6 @@ help:
 # App builds and the built-in app image (apps/apps.mk); syscall-name generation (kernel/sys/sys.mk).
 -include apps/apps.mk
 -include kernel/sys/sys.mk
+-include tools/bench/bench.mk
 
 -include $(KOBJ:.o=.d) $(UNIT_BINS:=.d)
