@@ -160,9 +160,16 @@ class Guest:
                 self._cond.wait(left)
 
     def send(self, text):
-        """Type `text` on the guest's serial console."""
-        self.proc.stdin.write(text.encode() if isinstance(text, str) else text)
-        self.proc.stdin.flush()
+        """Type `text` on the guest's serial console (fails, with the console
+        tail, if QEMU has already exited)."""
+        try:
+            self.proc.stdin.write(text.encode() if isinstance(text, str) else text)
+            self.proc.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            self.proc.wait()
+            self._reader.join(scaled(10))
+            self._fail(f"QEMU exited (status {self.proc.returncode}) before "
+                       f"{text!r} could be typed")
 
     # --- process -----------------------------------------------------------
     def wait_exit(self, timeout=60):
