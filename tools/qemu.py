@@ -34,16 +34,17 @@ def detect_accel(requested="auto"):
 def qemu_argv(kernel=None, iso=None, uefi=False, accel="auto", net="none",
               tap="tap0", nic="virtio-net-pci", mac=None, pcap=None, append="",
               initrd=None, memory=128, gdb=False, interactive=False,
-              extra=(), uefi_vars=None):
+              extra=(), uefi_vars=None, machine="pc"):
     """Return the argv list for one VM.
 
     kernel: direct boot through qboot (multiboot); iso: boot the GRUB image
     under SeaBIOS, or OVMF when uefi is set (uefi_vars: a writable copy of
     the OVMF variable store).  net: "user" (host 8080 -> guest 80), "tap"
-    (an existing tap device named `tap`), or "none".
+    (an existing tap device named `tap`), or "none".  machine: "pc" (i440FX),
+    "q35", or e.g. "microvm,pcie=on".
     """
     accel = detect_accel(accel)
-    argv = ["qemu-system-x86_64", "-M", "pc", "-m", str(memory), "-smp", "1",
+    argv = ["qemu-system-x86_64", "-M", machine, "-m", str(memory), "-smp", "1",
             "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
     argv += ["-accel", "kvm", "-cpu", "host"] if accel == "kvm" else ["-accel", "tcg", "-cpu", "max"]
     if kernel:
