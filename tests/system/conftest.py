@@ -234,7 +234,7 @@ def boot(request, spawn):
     iso: True for build/unikernel.iso, or a path; boots under SeaBIOS, or
     OVMF when uefi is set (a writable copy of the variable store per guest).
     Otherwise build/kernel.elf (or kernel=path) boots directly through qboot.
-    more: accel, kernel, tap, nic, mac, pcap (passed to qemu_argv), and
+    more: accel, kernel, machine, tap, nic, mac, pcap, gdb (see qemu_argv), and
     netns="name" to run QEMU inside that network namespace.
     """
     guests = []
