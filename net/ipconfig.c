@@ -5,8 +5,13 @@
  * e.g. ip=10.0.0.2::10.0.0.1:255.255.255.0.  Static values configure the
  * device in net_config(); `ip=dhcp` (or no ip=) is left to the DHCP client
  * (issue 5), the seam being net_config()'s early return.  <server> and
- * <hostname> are accepted and unused.  Layer: control plane above devinet
- * and route.  Owns the parsed configuration and the "net: ... up" line.
+ * <hostname> are accepted and unused.
+ * Several interfaces: Linux takes one ip=; here each ip= word configures the
+ * device its <device> field names (ip=...::eth0 ip=...::eth1), up to
+ * IC_MAX_CONFS.  A later word for the same device (or a second one without a
+ * device) replaces the earlier; a word without a device takes the first NIC
+ * no other word names.  Layer: control plane above devinet and route.
+ * Owns the parsed configurations and each interface's "net: ... up" line.
  */
 #include <kernel/cmdline.h>
 #include <kernel/errno.h>
@@ -17,13 +22,20 @@
 #include <net/route.h>
 #include "net_impl.h"
 
-static struct {
+#define IC_MAX_CONFS 4
+
+/* One ip= word. */
+struct ic_conf {
+    bool used;                  /* slot holds a word */
     bool is_static;             /* a client address was given */
+    bool done;                  /* net_config() applied it (or failed): not again */
+    bool announced;             /* its "net:" line is out */
     __be32_t addr, gw, mask;
-    char dev[IFNAMSIZ];         /* "" : the first NIC */
+    char dev[IFNAMSIZ];         /* "" : the first NIC no other word names */
     struct net_device *configured;
-    bool announced;
-} ic;
+};
+
+static struct ic_conf ic[IC_MAX_CONFS];
 
 /* Strict dotted quad; 0, or -EINVAL.  Empty text gives 0.0.0.0. */
 static int parse_ipv4(const char *s, size_t len, __be32_t *out)
@@ -62,48 +74,69 @@ static int mask_to_prefix(__be32_t mask)
     return inet_make_mask((unsigned)bits) == mask ? bits : -EINVAL;
 }
 
+/* The slot for a word naming `dev` ("" for none): the same device's, else a free one. */
+static struct ic_conf *ic_slot(const char *dev)
+{
+    for (unsigned i = 0; i < IC_MAX_CONFS; i++)
+        if (ic[i].used && !strcmp(ic[i].dev, dev))
+            return &ic[i];
+    for (unsigned i = 0; i < IC_MAX_CONFS; i++)
+        if (!ic[i].used)
+            return &ic[i];
+    return NULL;
+}
+
 /* The ip= handler (Linux ip_auto_config_setup); see the top of the file. */
 int ip_auto_config_setup(const char *val)
 {
     const char *field[7] = { 0 };
     size_t flen[7] = { 0 };
+    struct ic_conf c = { .used = true }, *slot;
     unsigned n = 0;
 
-    memset(&ic, 0, sizeof(ic));
     if (!val)
         return -EINVAL;
     for (const char *p = val; n < 7; n++) {
-        const char *c = strchr(p, ':');
+        const char *sep = strchr(p, ':');
 
         field[n] = p;
-        flen[n] = c ? (size_t)(c - p) : strlen(p);
-        if (!c)
+        flen[n] = sep ? (size_t)(sep - p) : strlen(p);
+        if (!sep)
             break;
-        p = c + 1;
+        p = sep + 1;
     }
-    if (n == 0 && strchr(val, '.') == NULL)
-        return 0;       /* "dhcp", "on", "any", "off": nothing static to do */
-    if (parse_ipv4(field[0], flen[0], &ic.addr) || parse_ipv4(field[2], flen[2], &ic.gw) ||
-        parse_ipv4(field[3], flen[3], &ic.mask) || flen[5] >= IFNAMSIZ ||
-        (flen[3] && mask_to_prefix(ic.mask) < 0))
-        return -EINVAL;
-    if (field[5])
-        memcpy(ic.dev, field[5], flen[5]);
-    ic.is_static = ic.addr != 0;
+    /* "dhcp", "on", "any", "off": nothing static, no device. */
+    if (!(n == 0 && strchr(val, '.') == NULL)) {
+        if (parse_ipv4(field[0], flen[0], &c.addr) || parse_ipv4(field[2], flen[2], &c.gw) ||
+            parse_ipv4(field[3], flen[3], &c.mask) || flen[5] >= IFNAMSIZ ||
+            (flen[3] && mask_to_prefix(c.mask) < 0))
+            return -EINVAL;
+        if (field[5])
+            memcpy(c.dev, field[5], flen[5]);
+        c.is_static = c.addr != 0;
+    }
+    slot = ic_slot(c.dev);
+    if (!slot)
+        return -ENOSPC;
+    *slot = c;
     return 0;
 }
 KERNEL_PARAM("ip", ip_auto_config_setup);
 
-/* The line tests wait for, printed once, when the configured device runs with its address. */
+/* The line tests wait for, printed once per word, when its device runs with its address. */
 static void ic_announce(struct net_device *dev)
 {
     char addr[INET_ADDRSTRLEN];
 
-    if (ic.announced || dev != ic.configured || !(dev->flags & IFF_RUNNING) || !dev->ip_ptr)
+    if (!(dev->flags & IFF_RUNNING) || !dev->ip_ptr)
         return;
-    ic.announced = true;
-    pr_info("net: %s %s/%u up", dev->name, in_ntoa(dev->ip_ptr->ifa_local, addr),
-            dev->ip_ptr->ifa_prefixlen);
+    for (unsigned i = 0; i < IC_MAX_CONFS; i++) {
+        if (ic[i].announced || ic[i].configured != dev)
+            continue;
+        ic[i].announced = true;
+        pr_info("net: %s %s/%u up", dev->name, in_ntoa(dev->ip_ptr->ifa_local, addr),
+                dev->ip_ptr->ifa_prefixlen);
+    }
 }
 
 static void ic_netdev_event(struct notifier_block *nb, enum netdev_event event,
@@ -121,41 +154,66 @@ static unsigned default_prefix(__be32_t addr)
     return a < 0x80000000u ? 8 : a < 0xc0000000u ? 16 : 24;
 }
 
-static struct net_device *ic_pick_dev(void)
+static bool ic_named(const struct net_device *dev)
 {
-    if (ic.dev[0])
-        return dev_get_by_name(ic.dev);
+    for (unsigned i = 0; i < IC_MAX_CONFS; i++)
+        if (ic[i].used && !strcmp(ic[i].dev, dev->name))
+            return true;
+    return false;
+}
+
+static struct net_device *ic_pick_dev(const struct ic_conf *c)
+{
+    if (c->dev[0])
+        return dev_get_by_name(c->dev);
     for (struct net_device *d = dev_first(); d; d = dev_next(d))
-        if (!(d->flags & IFF_LOOPBACK))
+        if (!(d->flags & IFF_LOOPBACK) && !ic_named(d))
             return d;
     return NULL;
 }
 
-int net_config(void)
+/* Address, connected route and (with a gateway) the default route for one word. */
+static int ic_configure(struct ic_conf *c)
 {
-    struct net_device *dev;
+    struct net_device *dev = ic_pick_dev(c);
     int prefix, err;
 
-    if (!ic.is_static)
-        return 0;       /* DHCP: net/dhcp.c (issue 5) starts here */
-    dev = ic_pick_dev();
+    c->done = true;
     if (!dev) {
-        pr_err("net: ip=: no device %s", ic.dev[0] ? ic.dev : "to configure");
+        pr_err("net: ip=: no device %s", c->dev[0] ? c->dev : "to configure");
         return -ENODEV;
     }
-    prefix = ic.mask ? mask_to_prefix(ic.mask) : (int)default_prefix(ic.addr);
-    ic.configured = dev;
+    prefix = c->mask ? mask_to_prefix(c->mask) : (int)default_prefix(c->addr);
+    c->configured = dev;
+    c->announced = false;
     err = dev_open(dev);
     if (!err)
-        err = inet_set_addr(dev, ic.addr, (unsigned)prefix);
-    if (!err && ic.gw)
-        err = ip_route_add(0, 0, ic.gw, dev);
+        err = inet_set_addr(dev, c->addr, (unsigned)prefix);
+    if (!err && c->gw)
+        err = ip_route_add(0, 0, c->gw, dev);
     if (err) {
         pr_err("net: configuring %s failed (%d)", dev->name, err);
         return err;
     }
     ic_announce(dev);
     return 0;
+}
+
+/* Apply every static word not applied yet; the first error, after trying them all. */
+int net_config(void)
+{
+    int ret = 0;
+
+    for (unsigned i = 0; i < IC_MAX_CONFS; i++) {
+        int err;
+
+        if (!ic[i].used || !ic[i].is_static || ic[i].done)
+            continue;       /* DHCP: net/dhcp.c (issue 5) starts here */
+        err = ic_configure(&ic[i]);
+        if (err && !ret)
+            ret = err;
+    }
+    return ret;
 }
 
 static struct notifier_block ic_notifier = { .fn = ic_netdev_event };
