@@ -58,7 +58,28 @@
     X(ICMP_TRUNCATED,     "ICMP: message or inner header truncated")               \
     X(ICMP_BCAST,         "ICMP: to a broadcast/multicast address, ignored")       \
     X(ICMP_UNHANDLED,     "ICMP: type not handled")                                \
-    X(ICMP_RATELIMIT,     "ICMP: error suppressed by rate limit")
+    X(ICMP_RATELIMIT,     "ICMP: error suppressed by rate limit")          \
+    /* TCP core (net/tcp_*.c); the extensions add theirs below */                 \
+    X(TCP_CSUM,           "TCP: bad checksum")                                     \
+    X(TCP_HDR,            "TCP: truncated header or bad data offset")             \
+    X(TCP_OPTIONS,        "TCP: malformed options")                                \
+    X(TCP_NOT_UNICAST,    "TCP: to a broadcast or multicast address")              \
+    X(TCP_NO_SOCKET,      "TCP: no socket (RST sent unless it was one)")          \
+    X(TCP_FLAGS,          "TCP: invalid flag combination")                         \
+    X(TCP_INVALID_SEQUENCE, "TCP: not acceptable (outside the receive window)")    \
+    X(TCP_RESET,          "TCP: RST ignored (out of window or in LISTEN)")        \
+    X(TCP_RST_CHALLENGE,  "TCP: inexact RST, challenge ACK (RFC 5961 3.2)")       \
+    X(TCP_SYN_CHALLENGE,  "TCP: SYN when synchronized, challenge ACK (RFC 5961 4)") \
+    X(TCP_NO_ACK,         "TCP: no ACK flag when synchronized")                    \
+    X(TCP_ACK_UNSENT_DATA, "TCP: ACK for data never sent")                         \
+    X(TCP_TOO_OLD_ACK,    "TCP: ACK too old (RFC 5961 5.2)")                       \
+    X(TCP_SYNSENT_BAD_ACK, "TCP: SYN-SENT: unacceptable ACK (RST sent)")           \
+    X(TCP_LISTEN_OVERFLOW, "TCP: accept queue full")                               \
+    X(TCP_REQ_BAD,        "TCP: bad segment for a half-open connection")          \
+    X(TCP_ZEROWINDOW,     "TCP: data into a zero window")                          \
+    X(TCP_DATA_AFTER_FIN, "TCP: data after the peer's FIN")                        \
+    X(TCP_ABORT_ON_DATA,  "TCP: data for a closed socket (RST sent)")             \
+    X(TCP_RCVBUF,         "TCP: receive buffer overrun")
 
 enum skb_drop_reason {
 #define SKB_DROP_ENUM(name, text) SKB_DROP_REASON_##name,
