@@ -16,6 +16,7 @@
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "http_parse.h"
 
@@ -67,6 +68,7 @@ struct tcp_row {
     unsigned uid;
     unsigned long timeout, inode;
 };
+FILE *proc_open(const char *path);     /* fopen "r" with a large buffer */
 const char *tcp_state_name(unsigned st);
 const char *tcp_timer_name(unsigned tr);
 /* Find the row whose local and remote ends match; 0 found, -1 not (or no file). */
@@ -96,6 +98,11 @@ struct httpd_config {
     unsigned timeout_ms;
     unsigned max_conns;
 };
-int loop_run(int listen_fd, const struct httpd_config *cfg);
+int loop_init(int listen_fd, const struct httpd_config *cfg);   /* 0 or -1 */
+int loop_run(void);             /* returns only on a fatal error: -1 */
+
+/* main.c: print "httpd: <what>: <strerror(errno)>" on stdout; returns -1.
+ * stdout, because in the unikernel it is the console tests read. */
+int httpd_fail(const char *what);
 
 #endif

@@ -368,21 +368,30 @@ static void free_dead(void)
     }
 }
 
-int loop_run(int listen_fd, const struct httpd_config *cfg)
+int loop_init(int listen_fd, const struct httpd_config *cfg)
 {
-    struct epoll_event evs[64], ev = { .events = EPOLLIN, .data.ptr = &srv };
+    struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &srv };
 
     srv.lfd = listen_fd;
     srv.max_conns = cfg->max_conns;
     srv.active.timeout_ms = cfg->timeout_ms;
     srv.linger.timeout_ms = cfg->timeout_ms < HTTPD_LINGER_MS ? cfg->timeout_ms : HTTPD_LINGER_MS;
     srv.epfd = epoll_create1(EPOLL_CLOEXEC);
-    if (srv.epfd < 0 || epoll_ctl(srv.epfd, EPOLL_CTL_ADD, listen_fd, &ev) < 0)
-        return -1;
+    if (srv.epfd < 0)
+        return httpd_fail("epoll_create1");
+    if (epoll_ctl(srv.epfd, EPOLL_CTL_ADD, listen_fd, &ev) < 0)
+        return httpd_fail("epoll_ctl");
+    return 0;
+}
+
+int loop_run(void)
+{
+    struct epoll_event evs[64];
+
     for (;;) {
         int n = epoll_wait(srv.epfd, evs, 64, next_timeout(now_ms()));
         if (n < 0 && errno != EINTR)
-            return -1;
+            return httpd_fail("epoll_wait");
         for (int i = 0; i < n; i++) {
             if (evs[i].data.ptr == &srv)
                 accept_ready();

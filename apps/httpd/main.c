@@ -77,7 +77,7 @@ static void fit_fd_limit(struct httpd_config *cfg)
         cfg->max_conns = (unsigned)(rl.rlim_cur - 16);
 }
 
-static int fail(const char *what)
+int httpd_fail(const char *what)
 {
     printf("httpd: %s: %s\n", what, strerror(errno));
     fflush(stdout);
@@ -91,14 +91,14 @@ static int listen_on(const struct httpd_config *cfg)
     int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
     if (fd < 0)
-        return fail("socket(AF_INET, SOCK_STREAM)");
+        return httpd_fail("socket(AF_INET, SOCK_STREAM)");
     /* Restarts must not wait out TIME_WAIT; a kernel without it still works. */
     (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
     if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-        return fail("bind");
+        return httpd_fail("bind");
     /* SOMAXCONN: the accept queue should absorb bursts (wrk opens 100 at once). */
     if (listen(fd, SOMAXCONN) < 0)
-        return fail("listen");
+        return httpd_fail("listen");
     return fd;
 }
 
@@ -116,11 +116,11 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     stats.start_ms = now_ms();
     fd = listen_on(&cfg);
-    if (fd < 0)
+    if (fd < 0 || loop_init(fd, &cfg) < 0)
         return 1;
     inet_ntop(AF_INET, &cfg.addr, addr, sizeof(addr));
     printf("httpd: listening on %s:%u (idle timeout %u ms, max %u connections)\n",
            addr, cfg.port, cfg.timeout_ms, cfg.max_conns);
     fflush(stdout);
-    return loop_run(fd, &cfg) ? 1 : 0;
+    return loop_run() ? 1 : 0;
 }

@@ -60,7 +60,7 @@ static void snmp_pair(struct buf *b, char *names, char *values, int *first)
 
 static void snmp_json(struct buf *b)
 {
-    FILE *f = fopen("/proc/net/snmp", "r");
+    FILE *f = proc_open("/proc/net/snmp");
     char names[2048], values[2048];
     int first = 1;
 
@@ -100,7 +100,7 @@ static void dev_line(struct buf *b, char *line, int *first)
 
 static void dev_json(struct buf *b)
 {
-    FILE *f = fopen("/proc/net/dev", "r");
+    FILE *f = proc_open("/proc/net/dev");
     char line[512];
     int first = 1, n = 0;
 
@@ -119,7 +119,7 @@ static void dev_json(struct buf *b)
 /* Kernel heap in bytes, or -1 when no file tells. */
 static long long kernel_heap_bytes(void)
 {
-    FILE *f = fopen("/proc/meminfo", "r");
+    FILE *f = proc_open("/proc/meminfo");
     char line[256];
     long long kb = -1;
 

@@ -21,6 +21,22 @@
 
 #define STATUS_MAX_ROWS 4000    /* a bounded page on busy hosts */
 
+/*
+ * fopen with one big static stdio buffer: musl's default is 1 KiB, and each
+ * read() of /proc/net/tcp makes Linux walk its socket hash again (on a big
+ * host that is milliseconds per read).  One thread and one /proc file open
+ * at a time, so one buffer serves every caller.
+ */
+FILE *proc_open(const char *path)
+{
+    static char iobuf[65536];
+    FILE *f = fopen(path, "r");
+
+    if (f)
+        setvbuf(f, iobuf, _IOFBF, sizeof(iobuf));
+    return f;
+}
+
 const char *tcp_state_name(unsigned st)
 {
     static const char *const names[] = {
@@ -69,7 +85,7 @@ static int same_end(const struct sockaddr_in *a, const struct sockaddr_in *b)
 int tcp_row_find(const struct sockaddr_in *local, const struct sockaddr_in *remote,
                  struct tcp_row *out)
 {
-    FILE *f = fopen("/proc/net/tcp", "r");
+    FILE *f = proc_open("/proc/net/tcp");
     char line[512];
     int found = -1;
 
@@ -113,7 +129,7 @@ static const char status_head[] =
 /* Rows of /proc/net/tcp; returns how many, or -1 when it cannot be read. */
 static int status_rows(struct buf *b, const struct req_ctx *ctx)
 {
-    FILE *f = fopen("/proc/net/tcp", "r");
+    FILE *f = proc_open("/proc/net/tcp");
     char line[512];
     struct tcp_row r;
     int rows = 0, skipped = 0;
