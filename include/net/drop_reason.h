@@ -79,7 +79,12 @@
     X(TCP_ZEROWINDOW,     "TCP: data into a zero window")                          \
     X(TCP_DATA_AFTER_FIN, "TCP: data after the peer's FIN")                        \
     X(TCP_ABORT_ON_DATA,  "TCP: data for a closed socket (RST sent)")             \
-    X(TCP_RCVBUF,         "TCP: receive buffer overrun")
+    X(TCP_RCVBUF,         "TCP: receive buffer overrun")                         \
+    /* TCP extensions (net/tcp_options.c, net/tcp_ofo.c) */                        \
+    X(TCP_RFC7323_PAWS,   "TCP: PAWS, timestamp older than TS.Recent")             \
+    X(TCP_OFOMERGE,       "TCP: out-of-order data already held")                   \
+    X(TCP_OFO_QUEUE_PRUNE, "TCP: out-of-order segment pruned for a lower one")     \
+    X(TCP_OFO_MEMLIMIT,   "TCP: out-of-order queue memory cap")
 
 enum skb_drop_reason {
 #define SKB_DROP_ENUM(name, text) SKB_DROP_REASON_##name,

@@ -88,6 +88,11 @@ struct tcp_mib {
     u64 sack_recoveries;        /* net/tcp_sack.c */
     u64 ofo_queued;             /* net/tcp_ofo.c */
     u64 paws_drops;             /* net/tcp_options.c */
+    u64 wscale_clamped;         /* net/tcp_options.c: window scale > 14 read as 14 (RFC 7323 §2.3) */
+    u64 partial_acks;           /* net/tcp_cong.c: NewReno partial ACKs (RFC 6582) */
+    u64 dsacks_recv;            /* net/tcp_sack.c: D-SACK blocks received (RFC 2883) */
+    u64 sack_discards;          /* net/tcp_sack.c: SACK blocks ignored as invalid */
+    u64 challenge_acks_limited; /* net/tcp_rfc5961.c: challenge ACKs the rate limits suppressed */
 };
 extern struct tcp_mib tcp_stats;
 
