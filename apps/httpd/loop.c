@@ -225,8 +225,13 @@ static void conn_process(struct conn *c)
 
 static void conn_read(struct conn *c)
 {
-    ssize_t n = read(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len);
+    ssize_t n;
 
+    /* EPOLLHUP arrives unasked: with no room (or no wish) to read, a
+     * 0-byte read would look like the peer's EOF.  A write tells instead. */
+    if (c->close_after || c->peer_eof || c->in_len == sizeof(c->in))
+        return;
+    n = read(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
         return;
     if (n < 0) {

@@ -148,7 +148,7 @@ static void row_facts(struct buf *b, const struct req_ctx *ctx)
     snprintf(n, sizeof(n), "%lu retransmits, inode %lu", row.retrnsmt, row.inode);
     buf_puts(b, ", ");
     live(b, NULL, n);
-    buf_puts(b, ". Recv-Q is zero because httpd has already read your request.</li>\n");
+    buf_puts(b, ". Recv-Q counts bytes httpd has not read yet: yours it has.</li>\n");
 }
 
 static void steps_out(struct buf *b)

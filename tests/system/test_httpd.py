@@ -72,11 +72,18 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def _start_linux(args):
+# Run httpd with an empty /proc: a private mount namespace (needs root).
+HIDE_PROC = ["unshare", "--mount", "sh", "-c", 'mount -t tmpfs none /proc && exec "$0" "$@"']
+
+
+def _start_linux(args, hide_proc=False):
     if not os.path.exists(HTTPD):
         pytest.fail(f"{HTTPD} missing: run `make apps`")
+    if hide_proc and subprocess.run(HIDE_PROC + ["true"], capture_output=True).returncode:
+        pytest.skip("cannot hide /proc: unshare --mount needs root")
     port = _free_port()
-    p = subprocess.Popen([HTTPD, "-p", str(port), "-b", "127.0.0.1", *args],
+    p = subprocess.Popen((HIDE_PROC if hide_proc else []) +
+                         [HTTPD, "-p", str(port), "-b", "127.0.0.1", *args],
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     sel = selectors.DefaultSelector()
     sel.register(p.stdout, selectors.EVENT_READ)
@@ -122,9 +129,11 @@ def httpd(request):
     """httpd(*args) -> Server: start httpd with extra options (-t, -c)."""
     servers = []
 
-    def start(*args):
+    def start(*args, hide_proc=False):
         if request.param == "linux":
-            s = _start_linux(args)
+            s = _start_linux(args, hide_proc)
+        elif hide_proc:
+            pytest.skip("hiding /proc needs a Linux mount namespace")
         else:
             s = _start_guest(request.getfixturevalue("boot"), args)
         servers.append(s)
@@ -242,6 +251,19 @@ def test_stats_json(httpd):
     if s.native:                    # Linux has these files; the guest may not yet
         assert st["snmp"]["Tcp"]["CurrEstab"] >= 1
         assert st["dev"]["lo"]["rx_bytes"] > 0
+
+
+def test_pages_without_proc(httpd):
+    """No /proc (or a file that cannot be opened): pages say "not available"."""
+    s = httpd(hide_proc=True)
+    r, body, _ = get(s, "/")
+    assert r.status == 200 and b'id="state"' not in body
+    assert b"/proc/net/tcp</code>: <span class=\"live\">not available" in body
+    r, body, _ = get(s, "/status")
+    assert r.status == 200 and b"/proc/net/tcp: not available" in body
+    st = json.loads(get(s, "/stats")[1])
+    assert st["snmp"] is None and st["dev"] is None and st["kernel_heap_bytes"] is None
+    assert st["requests"]["by_status"]["200"] == 2
 
 
 # --- connection handling -----------------------------------------------------
