@@ -32,9 +32,11 @@ from conftest import BUILD, scaled
 HTTPD = os.path.join(BUILD, "apps", "httpd")
 GUEST_IP = "ip=10.0.2.15::10.0.2.2:255.255.255.0"   # QEMU user networking's defaults
 READY = r"^httpd: listening on \S+"
-# Errors meaning "the kernel cannot do this yet", not "httpd is broken".
-MISSING = re.compile(r"^httpd: (\S+?)(?:\(.*?\))?: (Function not implemented|"
-                     r"Address family not supported by protocol|Protocol not supported)$", re.M)
+# Errors meaning "the kernel cannot do this yet", not "httpd is broken":
+# no TCP socket at all, or a call httpd needs (epoll, accept4, ...) missing.
+MISSING = re.compile(r"^httpd: (?:socket\(AF_INET, SOCK_STREAM\): .*|\S+: (?:Function not "
+                     r"implemented|Address family not supported by protocol|Protocol not "
+                     r"supported|Socket type not supported|Operation not supported))$", re.M)
 
 # Limits, as apps/httpd/http_parse.h defines them.
 with open(os.path.join(os.path.dirname(HTTPD), "..", "..", "apps", "httpd",
