@@ -12,6 +12,7 @@ import pytest
 from conftest import BUILD, ROOT, qemu_status
 
 HELLO = os.path.join(BUILD, "apps", "hello")
+KERNEL_HELLO = os.path.join(BUILD, "kernel-hello.elf")     # hello built in (apps/apps.mk)
 
 with open(os.path.join(ROOT, "include/kernel/elf.h")) as _f:
     _text = _f.read()
@@ -34,18 +35,19 @@ def check_hello(g, name):
 
 
 def test_builtin_hello_argv_and_status(boot):
-    g = boot(append='-- 7 x "a b"')
+    g = boot(append='-- 7 x "a b"', kernel=KERNEL_HELLO)
     check_hello(g, "hello")
 
 
 def test_module_app(boot):
-    g = boot(append='-- 7 x "a b"', initrd=HELLO)
+    """A boot module wins over the built-in app."""
+    g = boot(append='-- 7 x "a b"', initrd=HELLO, kernel=KERNEL_HELLO)
     g.wait_for(r"exec: .*hello: static, entry 0x[0-9a-f]+", timeout=60)
     check_hello(g, HELLO)
 
 
 def test_status_zero_without_args(boot):
-    g = boot()
+    g = boot(kernel=KERNEL_HELLO)
     g.wait_for(r"^argv\[0\]=hello$", timeout=60)
     assert g.wait_exit() == vm_status(0)
 
@@ -77,3 +79,9 @@ def test_malformed_module_refused(boot, tmp_path, mangle, error, reason):
     g.wait_for(rf"exec: .*bad\.elf: refused: .*{reason}.*\(exit status {status}\)", timeout=60)
     assert g.wait_exit() == vm_status(status)
     assert "trap:" not in g.output
+
+
+def test_no_app_idles(boot):
+    """build/kernel.elf without APP has no app: the kernel stays up."""
+    g = boot()
+    g.wait_for(r"init: no application built in; idling", timeout=60)
