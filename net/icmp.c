@@ -16,6 +16,12 @@
 
 static u64 bucket_ns = ICMP_RATE_BURST * ICMP_TOKEN_NS;    /* credit, in ns of refill */
 static u64 bucket_last;
+static const struct icmp_sock_hooks *sock_hooks;
+
+void icmp_register_sock_hooks(const struct icmp_sock_hooks *hooks)
+{
+    sock_hooks = hooks;
+}
 
 /* Linux icmp_global_allow(): refill at ICMP_RATE_PER_SEC up to ICMP_RATE_BURST, take one. */
 static bool icmp_rate_allow(void)
@@ -180,8 +186,11 @@ static int icmp_rcv(struct sk_buff *skb)
     switch (icmph->type) {
     case ICMP_ECHO:
         return icmp_echo(skb);
-    case ICMP_ECHOREPLY:    /* for ping sockets, which come with the socket layer */
-        consume_skb(skb);
+    case ICMP_ECHOREPLY:    /* for ping sockets */
+        if (sock_hooks)
+            sock_hooks->echo_reply(skb);
+        else
+            consume_skb(skb);
         return 0;
     case ICMP_DEST_UNREACH:
     case ICMP_TIME_EXCEEDED:
@@ -196,7 +205,14 @@ drop:
     return -EINVAL;
 }
 
-static const struct net_protocol icmp_protocol = { .handler = icmp_rcv };
+/* An error quoting an ICMP message of ours (an app's echo request): the ping socket's. */
+static void icmp_err(struct sk_buff *skb, const struct icmp_err *err)
+{
+    if (sock_hooks)
+        sock_hooks->err(skb, err);
+}
+
+static const struct net_protocol icmp_protocol = { .handler = icmp_rcv, .err_handler = icmp_err };
 
 void icmp_init(void)
 {

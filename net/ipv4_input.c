@@ -12,6 +12,12 @@
 #include "ip_impl.h"
 
 static const struct net_protocol *inet_protos[IPPROTO_MAX];
+static void (*raw_deliver)(struct sk_buff *skb);
+
+void ip_set_raw_deliver(void (*fn)(struct sk_buff *skb))
+{
+    raw_deliver = fn;
+}
 
 int inet_add_protocol(const struct net_protocol *prot, u8 protocol)
 {
@@ -102,6 +108,8 @@ static int ip_local_deliver(struct sk_buff *skb)
 
     skb_pull(skb, iph_hlen(iph));
     skb_reset_transport_header(skb);
+    if (raw_deliver)
+        raw_deliver(skb);
     if (prot)
         return prot->handler(skb);
     icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH, 0);

@@ -84,7 +84,12 @@
     X(TCP_RFC7323_PAWS,   "TCP: PAWS, timestamp older than TS.Recent")             \
     X(TCP_OFOMERGE,       "TCP: out-of-order data already held")                   \
     X(TCP_OFO_QUEUE_PRUNE, "TCP: out-of-order segment pruned for a lower one")     \
-    X(TCP_OFO_MEMLIMIT,   "TCP: out-of-order queue memory cap")
+    X(TCP_OFO_MEMLIMIT,   "TCP: out-of-order queue memory cap")                    \
+    /* UDP and datagram sockets (net/udp.c, net/ping.c, net/raw.c) */               \
+    X(UDP_BADLEN,         "UDP: length field < 8 or beyond the IP payload")        \
+    X(UDP_CSUM,           "UDP: bad checksum")                                     \
+    X(NO_SOCKET,          "no socket for the port (or echo identifier)")           \
+    X(SOCKET_RCVBUFF,     "socket receive buffer full")
 
 enum skb_drop_reason {
 #define SKB_DROP_ENUM(name, text) SKB_DROP_REASON_##name,

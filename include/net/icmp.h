@@ -23,4 +23,17 @@
  */
 void icmp_send(struct sk_buff *skb_in, u8 type, u8 code, u32 info);
 
+struct icmp_err;
+/*
+ * ICMP sockets (net/ping.c) register here, so icmp.c never includes them:
+ * echo_reply gets each echo reply for us (data at the ICMP header; consumes
+ * skb); err gets each ICMP error quoting an ICMP message we sent (the
+ * net_protocol err_handler contract).
+ */
+struct icmp_sock_hooks {
+    void (*echo_reply)(struct sk_buff *skb);
+    void (*err)(struct sk_buff *skb, const struct icmp_err *err);
+};
+void icmp_register_sock_hooks(const struct icmp_sock_hooks *hooks);
+
 #endif

@@ -13,6 +13,9 @@
 #include <net/ip.h>
 #include <net/sock.h>
 
+/* socket(2)'s "default protocol of the type" (and raw's wildcard entry). */
+#define IPPROTO_IP      0
+
 /* inet_sock->cmsg_flags: ancillary data the app asked for. */
 #define IP_CMSG_PKTINFO 1
 
@@ -101,6 +104,13 @@ int udp_disconnect(struct sock *sk, int flags);
  */
 int inet_dgram_route(struct sock *sk, __be32_t daddr, struct flowi4 *fl, struct rtable *rt);
 
+/*
+ * Linux icmp_err_convert[].fatal: does this ICMP error end a datagram
+ * "connection" (port/protocol unreachable, prohibited, parameter problem)?
+ * Soft errors (net/host unreachable, time exceeded) are not reported.
+ */
+bool ip_icmp_err_fatal(const struct icmp_err *err);
+
 /* Put IP_PKTINFO for a received skb (network header set, IPCB valid) if the sock asked. */
 int ip_cmsg_recv(struct msghdr *msg, struct sock *sk, struct sk_buff *skb);
 /* SOL_IP options of every inet sock (IP_TTL, IP_TOS, IP_PKTINFO, IP_HDRINCL for raw). */
@@ -130,9 +140,8 @@ struct inet_protosw {
 /* Register a protocol for socket(2) (TCP adds SOCK_STREAM/IPPROTO_TCP with inet_stream_ops). */
 void inet_register_protosw(struct inet_protosw *p);
 
-/* AF_INET proto_ops, for protocols registering with inet_register_protosw. */
-extern const struct proto_ops inet_dgram_ops;   /* UDP, ping */
-extern const struct proto_ops inet_sockraw_ops; /* raw */
+/* AF_INET proto_ops of datagram-like socks (UDP, ping, raw: raw's inet_num makes autobind a no-op). */
+extern const struct proto_ops inet_dgram_ops;
 
 /* Generic AF_INET operations (Linux inet_*), usable in a family's proto_ops. */
 int inet_release(struct socket *sock);

@@ -43,6 +43,13 @@ int inet_add_protocol(const struct net_protocol *prot, u8 protocol);
 /* The registered protocol, or NULL. */
 const struct net_protocol *inet_protocol(u8 protocol);
 
+/*
+ * Raw sockets (net/raw.c) register here: fn sees every datagram delivered
+ * locally (data at the transport header, network header set) before its
+ * protocol does, and must not consume it.
+ */
+void ip_set_raw_deliver(void (*fn)(struct sk_buff *skb));
+
 /* IPv4's per-packet state in skb->cb, valid from ip_rcv up to the transport. */
 struct inet_skb_parm {
     int iif;                    /* arrival ifindex */

@@ -60,6 +60,8 @@ enum sock_flags {
 /* sk_userlocks: the app fixed these sizes; autotuning leaves them alone. */
 #define SOCK_SNDBUF_LOCK 1
 #define SOCK_RCVBUF_LOCK 2
+#define SOCK_BINDADDR_LOCK 4        /* bind() gave an address: disconnect keeps it */
+#define SOCK_BINDPORT_LOCK 8        /* bind() gave a port: disconnect keeps it */
 
 /*
  * Buffer sizes, bytes of truesize (skb struct + buffer), as Linux's
@@ -72,6 +74,9 @@ enum sock_flags {
 #define SYSCTL_WMEM_MAX     212992
 #define SOCK_MIN_RCVBUF     2304    /* 2 * (2048 + sizeof(struct sk_buff)) in Linux: we keep its number */
 #define SOCK_MIN_SNDBUF     4608
+
+/* A protocol's ioctl hook answers this for commands it leaves to the generic code (Linux's value). */
+#define ENOIOCTLCMD     515
 
 struct proto;
 
@@ -253,6 +258,13 @@ void sock_def_readable(struct sock *sk);
 void sock_def_write_space(struct sock *sk);
 void sock_def_wakeup(struct sock *sk);
 void sock_def_error_report(struct sock *sk);
+
+/*
+ * A private copy of skb (Linux skb_copy): same headroom, data, header
+ * offsets, cb, dev, pkt_type and tstamp; no owner.  NULL when out of memory.
+ * For delivering one datagram to several socks (broadcast, raw).
+ */
+struct sk_buff *skb_copy(const struct sk_buff *skb);
 
 /* Socks allocated and not yet freed (leak checks in tests). */
 unsigned sock_count(void);

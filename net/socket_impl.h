@@ -1,0 +1,17 @@
+/* Shared by net/socket.c and net/socket_msg.c (the socket syscalls); not for protocols. */
+#ifndef NET_SOCKET_IMPL_H
+#define NET_SOCKET_IMPL_H
+
+#include <net/socket.h>
+
+/* Copy a user sockaddr of ulen bytes into kaddr (SOCKADDR_MAX): 0, -EINVAL (ulen < 0 or too big), -EFAULT. */
+int move_addr_to_kernel(u64 uaddr, int ulen, void *kaddr);
+/*
+ * Linux move_addr_to_user: copy min(*ulen, klen) bytes of kaddr to uaddr
+ * and store klen (the full length) in *ulen.  0, -EINVAL (*ulen < 0), -EFAULT.
+ */
+int move_addr_to_user(const void *kaddr, int klen, u64 uaddr, u64 ulen);
+/* Install sock in the lowest free fd with O_NONBLOCK/O_CLOEXEC from flags; fd or -errno (sock released). */
+int sock_map_fd(struct socket *sock, int flags);
+
+#endif
