@@ -49,6 +49,7 @@ struct req_ctx {
     struct sockaddr_in peer, local;
     int have_peer, have_local;
     unsigned long conn_requests;    /* requests on this connection, this one included */
+    uint64_t accepted_us;           /* when accept4 returned it (now_us) */
 };
 
 /* pages.c, status.c, stats.c: append a page body; return its content type. */
@@ -71,9 +72,9 @@ struct tcp_row {
 FILE *proc_open(const char *path);     /* fopen "r" with a large buffer */
 const char *tcp_state_name(unsigned st);
 const char *tcp_timer_name(unsigned tr);
-/* Find the row whose local and remote ends match; 0 found, -1 not (or no file). */
-int tcp_row_find(const struct sockaddr_in *local, const struct sockaddr_in *remote,
-                 struct tcp_row *out);
+/* The row of this request's connection (from a snapshot *age_ms old);
+ * 0 found, -1 not (or no file). */
+int tcp_row_find(const struct req_ctx *ctx, struct tcp_row *out, unsigned *age_ms);
 
 /* stats.c: process-wide counters (one thread, so no locking). */
 struct httpd_stats {
@@ -84,7 +85,8 @@ struct httpd_stats {
     unsigned long long bytes_in, bytes_out;
 };
 extern struct httpd_stats stats;
-uint64_t now_ms(void);          /* CLOCK_MONOTONIC in milliseconds */
+uint64_t now_us(void);          /* CLOCK_MONOTONIC in microseconds */
+uint64_t now_ms(void);
 
 /* response.c: answer one parsed request, or an error status, into out.
  * Returns 1 when the connection must close after this response. */

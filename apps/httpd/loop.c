@@ -57,12 +57,17 @@ static struct {
     struct conn *dead;          /* freed after each epoll batch: events may still name them */
 } srv;
 
-uint64_t now_ms(void)
+uint64_t now_us(void)
 {
     struct timespec ts;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+    return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+uint64_t now_ms(void)
+{
+    return now_us() / 1000;
 }
 
 static void list_remove(struct conn *c)
@@ -297,6 +302,7 @@ static void conn_new(int fd, const struct sockaddr_in *peer)
     c->events = EPOLLIN;
     c->ctx.peer = *peer;
     c->ctx.have_peer = 1;
+    c->ctx.accepted_us = now_us();
     c->ctx.have_local = getsockname(fd, (struct sockaddr *)&c->ctx.local, &len) == 0;
     /* Each response is one write(); Nagle would only delay pipelined ones. */
     (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));

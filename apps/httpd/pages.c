@@ -128,16 +128,17 @@ static void steps_request(struct buf *b, const struct req_ctx *ctx)
 static void row_facts(struct buf *b, const struct req_ctx *ctx)
 {
     struct tcp_row row;
+    unsigned age;
     char n[200];
 
-    buf_puts(b, "<li><b>Your socket, now.</b> Its row in <code>/proc/net/tcp</code>: ");
-    if (!ctx->have_local || !ctx->have_peer ||
-        tcp_row_find(&ctx->local, &ctx->peer, &row) != 0) {
+    buf_puts(b, "<li><b>Your socket, now.</b> Its row in <code>/proc/net/tcp</code>");
+    if (tcp_row_find(ctx, &row, &age) != 0) {
+        buf_puts(b, ": ");
         live(b, NULL, "not available");
         buf_puts(b, ".</li>\n");
         return;
     }
-    buf_puts(b, "state <span class=\"live\" id=\"state\">");
+    buf_printf(b, " (read %u ms ago): state <span class=\"live\" id=\"state\">", age);
     buf_puts(b, tcp_state_name(row.st));
     buf_puts(b, "</span>, ");
     snprintf(n, sizeof(n), "Send-Q %lu, Recv-Q %lu", row.tx_queue, row.rx_queue);

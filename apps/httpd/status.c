@@ -15,11 +15,15 @@
  */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "httpd.h"
 
-#define STATUS_MAX_ROWS 4000    /* a bounded page on busy hosts */
+#define STATUS_MAX_ROWS     4000    /* a bounded page on busy hosts */
+#define TCP_TABLE_MAX_ROWS  65536   /* a bounded snapshot (5 MiB) */
+#define TCP_TABLE_MAX_AGE_MS 100
+#define TCP_TABLE_MAX_AGE_STR "100"
 
 /*
  * fopen with one big static stdio buffer: musl's default is 1 KiB, and each
@@ -82,21 +86,76 @@ static int same_end(const struct sockaddr_in *a, const struct sockaddr_in *b)
     return a->sin_addr.s_addr == b->sin_addr.s_addr && a->sin_port == b->sin_port;
 }
 
-int tcp_row_find(const struct sockaddr_in *local, const struct sockaddr_in *remote,
-                 struct tcp_row *out)
+/*
+ * The table, read at most once per TCP_TABLE_MAX_AGE_MS.  On a busy Linux
+ * host one read of /proc/net/tcp costs 5-30 ms (it walks the whole socket
+ * hash), which per request would make "/" a few dozen requests/s.  A
+ * snapshot taken after a connection was accepted must hold its row, so a
+ * request re-reads only when the snapshot predates its connection or has
+ * aged out: under load, one read serves a whole batch of connections.
+ */
+static struct {
+    struct tcp_row *rows;
+    size_t n, cap;
+    uint64_t taken_us;          /* when the read began (0: never): later accepts may be missing */
+    uint64_t done_us;           /* when it ended: the age shown */
+    int ok;                     /* the file could be read */
+} table;
+
+static void table_read(void)
 {
     FILE *f = proc_open("/proc/net/tcp");
     char line[512];
-    int found = -1;
 
-    if (!f)
+    table.taken_us = now_us();
+    table.n = 0;
+    table.ok = f != NULL;
+    while (f && fgets(line, sizeof(line), f) && table.n < TCP_TABLE_MAX_ROWS) {
+        if (table.n == table.cap) {
+            size_t cap = table.cap ? table.cap * 2 : 256;
+            struct tcp_row *rows = realloc(table.rows, cap * sizeof(*rows));
+            if (!rows)
+                break;
+            table.rows = rows;
+            table.cap = cap;
+        }
+        if (parse_row(line, &table.rows[table.n]) == 0)
+            table.n++;
+    }
+    if (f)
+        fclose(f);
+    table.done_us = now_us();
+}
+
+/* The snapshot for this request; NULL when /proc/net/tcp is not readable. */
+static int table_get(const struct req_ctx *ctx)
+{
+    uint64_t now = now_us();
+
+    if (!table.taken_us || table.taken_us <= ctx->accepted_us ||
+        now - table.taken_us > TCP_TABLE_MAX_AGE_MS * 1000)
+        table_read();
+    return table.ok ? 0 : -1;
+}
+
+static int is_mine(const struct tcp_row *r, const struct req_ctx *ctx)
+{
+    return ctx->have_local && ctx->have_peer && same_end(&r->local, &ctx->local) &&
+           same_end(&r->remote, &ctx->peer);
+}
+
+int tcp_row_find(const struct req_ctx *ctx, struct tcp_row *out, unsigned *age_ms)
+{
+    if (table_get(ctx))
         return -1;
-    while (found && fgets(line, sizeof(line), f))
-        if (parse_row(line, out) == 0 && same_end(&out->local, local) &&
-            same_end(&out->remote, remote))
-            found = 0;
-    fclose(f);
-    return found;
+    *age_ms = (unsigned)((now_us() - table.done_us) / 1000);
+    for (size_t i = 0; i < table.n; i++) {
+        if (is_mine(&table.rows[i], ctx)) {
+            *out = table.rows[i];
+            return 0;
+        }
+    }
+    return -1;
 }
 
 static void row_html(struct buf *b, const struct tcp_row *r, int mine)
@@ -121,36 +180,28 @@ static const char status_head[] =
     "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
     "td,th{border:1px solid #ccc;padding:2px 8px;font-family:monospace}"
     "tr.you{background:#ffd}</style></head><body>\n"
-    "<h1>TCP sockets</h1>\n<p>The kernel's table from <code>/proc/net/tcp</code>, read for "
-    "this request. Recv-Q: bytes received and not yet read by the app (for a listener: the "
+    "<h1>TCP sockets</h1>\n<p>The kernel's table from <code>/proc/net/tcp</code>, read "
+    "after your connection was accepted, at most " TCP_TABLE_MAX_AGE_STR " ms ago. Recv-Q: bytes received and not yet read by the app (for a listener: the "
     "accept queue, and Send-Q its limit); Send-Q: bytes sent and not yet acknowledged. <a href=\"/\">index</a> "
     "&middot; <a href=\"/stats\">stats</a></p>\n";
 
 /* Rows of /proc/net/tcp; returns how many, or -1 when it cannot be read. */
 static int status_rows(struct buf *b, const struct req_ctx *ctx)
 {
-    FILE *f = proc_open("/proc/net/tcp");
-    char line[512];
-    struct tcp_row r;
-    int rows = 0, skipped = 0;
+    size_t skipped = 0;
 
-    if (!f)
+    if (table_get(ctx))
         return -1;
-    while (fgets(line, sizeof(line), f)) {
-        if (parse_row(line, &r))
-            continue;
-        if (rows >= STATUS_MAX_ROWS) {
+    for (size_t i = 0; i < table.n; i++) {
+        int mine = is_mine(&table.rows[i], ctx);
+        if (i < STATUS_MAX_ROWS || mine)       /* the visitor's row always shows */
+            row_html(b, &table.rows[i], mine);
+        else
             skipped++;
-            continue;
-        }
-        row_html(b, &r, ctx->have_local && ctx->have_peer &&
-                 same_end(&r.local, &ctx->local) && same_end(&r.remote, &ctx->peer));
-        rows++;
     }
-    fclose(f);
     if (skipped)
-        buf_printf(b, "<tr><td colspan=\"11\">%d more not shown</td></tr>\n", skipped);
-    return rows;
+        buf_printf(b, "<tr><td colspan=\"11\">%zu more not shown</td></tr>\n", skipped);
+    return (int)table.n;
 }
 
 const char *page_status(struct buf *b, const struct req_ctx *ctx)

@@ -450,10 +450,10 @@ def test_connection_cap_evicts_oldest(httpd):
             sk.close()
 
 
-def _wrk(url, seconds, conns, timeout):
+def _wrk(url, seconds, conns, timeout, close):
     out = subprocess.run(["wrk", "-t", "2", "-c", str(conns), "-d", f"{seconds}s",
-                          "--timeout", f"{timeout}s", url], capture_output=True, text=True,
-                         timeout=seconds + 60).stdout
+                          "--timeout", f"{timeout}s", *(["-H", "Connection: close"] if close else []),
+                          url], capture_output=True, text=True, timeout=seconds + 60).stdout
     print(out)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))
@@ -463,14 +463,17 @@ def _wrk(url, seconds, conns, timeout):
 
 
 @pytest.mark.skipif(not shutil.which("wrk"), reason="wrk not installed (apt-get install wrk)")
-@pytest.mark.parametrize("path", ["/", "/stats"])
-def test_wrk_100_connections(httpd, path):
+@pytest.mark.parametrize("path,close", [("/", False), ("/stats", False), ("/", True)],
+                         ids=["index", "stats", "index-close"])
+def test_wrk_100_connections(httpd, path, close):
+    """HTTPD_WRK_SECONDS=10 for the issue's benchmark length."""
     s = httpd()
     seconds = int(os.environ.get("HTTPD_WRK_SECONDS", "3"))
-    # 10 s timeouts: on a host with a large TCP hash table Linux takes
-    # milliseconds to produce /proc/net/tcp, which "/" reads per request.
-    rps, total, errors, non2xx = _wrk(s.url(path), seconds, 100, 10)
-    print(f"httpd {httpd.target} {path}: {rps:.0f} requests/s, {total} requests")
+    # 10 s timeouts: Linux takes milliseconds to produce /proc/net/tcp on a
+    # busy host (status.c), and the guest runs under emulation.
+    rps, total, errors, non2xx = _wrk(s.url(path), seconds, 100, 10, close)
+    print(f"httpd {httpd.target} {path}{' (Connection: close)' if close else ''}: "
+          f"{rps:.0f} requests/s, {total} requests")
     assert total > 0
     assert not errors, f"{errors} socket errors"
     assert not non2xx, f"{non2xx} non-2xx responses"
