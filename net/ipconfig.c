@@ -3,8 +3,8 @@
  * (Documentation/admin-guide/nfs/nfsroot.rst):
  *   ip=<client>:<server>:<gw>:<netmask>:<hostname>:<device>:<autoconf>
  * e.g. ip=10.0.0.2::10.0.0.1:255.255.255.0.  Static values configure the
- * device in net_config(); `ip=dhcp` (or no ip=) is left to the DHCP client
- * (issue 5), the seam being net_config()'s early return.  <server> and
+ * device in net_config(); `ip=dhcp` (or no ip=) starts the DHCP client
+ * (net/dhcp.c) on its device; `ip=off` configures nothing.  <server> and
  * <hostname> are accepted and unused.
  * Several interfaces: Linux takes one ip=; here each ip= word configures the
  * device its <device> field names (ip=...::eth0 ip=...::eth1), up to
@@ -17,6 +17,7 @@
 #include <kernel/errno.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
+#include <net/dhcp.h>
 #include <net/inetdevice.h>
 #include <net/net.h>
 #include <net/route.h>
@@ -28,6 +29,7 @@
 struct ic_conf {
     bool used;                  /* slot holds a word */
     bool is_static;             /* a client address was given */
+    bool off;                   /* ip=off / ip=none: no autoconfiguration */
     bool done;                  /* net_config() applied it (or failed): not again */
     bool announced;             /* its "net:" line is out */
     __be32_t addr, gw, mask;
@@ -115,6 +117,7 @@ int ip_auto_config_setup(const char *val)
             memcpy(c.dev, field[5], flen[5]);
         c.is_static = c.addr != 0;
     }
+    c.off = !strcmp(val, "off") || !strcmp(val, "none");
     slot = ic_slot(c.dev);
     if (!slot)
         return -ENOSPC;
@@ -142,7 +145,7 @@ static void ic_announce(struct net_device *dev)
 static void ic_netdev_event(struct notifier_block *nb, enum netdev_event event,
                             struct net_device *dev)
 {
-    if (event == NETDEV_UP)
+    if (event == NETDEV_UP || event == NETDEV_INETADDR)    /* DHCP's address comes later */
         ic_announce(dev);
 }
 
@@ -199,7 +202,33 @@ static int ic_configure(struct ic_conf *c)
     return 0;
 }
 
-/* Apply every static word not applied yet; the first error, after trying them all. */
+/*
+ * DHCP (net/dhcp.c) for the first word asking for it (ip=dhcp, or no ip=
+ * at all); its "net:" line comes when the lease is acked.  Waits a bounded
+ * time for it, so the app usually starts configured.
+ */
+static void ic_dynamic(void)
+{
+    struct ic_conf *c = NULL;
+    bool any = false;
+
+    for (unsigned i = 0; i < IC_MAX_CONFS; i++) {
+        any |= ic[i].used;
+        if (!c && ic[i].used && !ic[i].is_static && !ic[i].off && !ic[i].done)
+            c = &ic[i];
+    }
+    if (!any)
+        *(c = &ic[0]) = (struct ic_conf){ .used = true };
+    if (!c || !(c->configured = ic_pick_dev(c)))
+        return;
+    c->done = true;
+    if (dhcp_start(c->configured))
+        return;
+    if (!dhcp_wait_bound(DHCP_BOOT_WAIT_NS))
+        pr_warn("net: %s: no DHCP lease yet; starting the app, still trying", c->configured->name);
+}
+
+/* Apply every static word not applied yet, then DHCP; the first error, after trying them all. */
 int net_config(void)
 {
     int ret = 0;
@@ -208,11 +237,12 @@ int net_config(void)
         int err;
 
         if (!ic[i].used || !ic[i].is_static || ic[i].done)
-            continue;       /* DHCP: net/dhcp.c (issue 5) starts here */
+            continue;
         err = ic_configure(&ic[i]);
         if (err && !ret)
             ret = err;
     }
+    ic_dynamic();
     return ret;
 }
 
