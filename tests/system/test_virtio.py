@@ -67,9 +67,11 @@ def test_ping_over_tap(boot, netns, variant, machine):
     # qemu_argv() says -M pc; a later -M wins.  qboot assigns no BARs: pci does.
     g = boot(append=TAP_IP_ARG, net="tap", netns=netns, nic="virtio-net-pci" + opts,
              extra=("-M", machine))
-    g.wait_for(r"pci \S+: bound to virtio-pci")
+    # The transport's probe sets up the queues and binds virtio-net before
+    # it reports its own binding.
     g.wait_for(rf"virtio \S+: 2 queues, {irq}")
     g.wait_for(rf"eth0: virtio-net {transport} 52:54:00:12:34:56")
+    g.wait_for(r"pci \S+: bound to virtio-pci")
     g.wait_for(UP_LINE)
     sent, received, out = ping(netns, 200)
     assert (sent, received) == (200, 200), out
@@ -93,8 +95,8 @@ def test_pci_enumeration_logged(boot):
     g.wait_for(r"pci 00:00\.0 8086:1237 class 060000")
     g.wait_for(r"pci 00:03\.0 1af4:1000 class 020000 irq 1[01] pin 1")
     g.wait_for(r"pci   bar4 mem64 0x[0-9a-f]+ size 0x4000 prefetch")
-    g.wait_for(r"pci 00:03\.0: bound to virtio-pci")
     g.wait_for(r"virtio 00:03\.0: bound to virtio-net, features 0x1[0-9a-f]{8}")
+    g.wait_for(r"pci 00:03\.0: bound to virtio-pci")
 
 
 def test_user_net_resolves_gateway(boot):
