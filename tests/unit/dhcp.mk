@@ -1,0 +1,2 @@
+UNIT_TESTS += dhcp
+dhcp_SRCS := net/dhcp_msg.c

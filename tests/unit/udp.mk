@@ -1,0 +1,2 @@
+UNIT_TESTS += udp
+udp_SRCS = $(NET_TEST_SRCS)
