@@ -6,13 +6,14 @@
  * Below: user_mm (pages and VMAs), copy_to_user.  Static PIE (ET_DYN) loads
  * at ELF_PIE_BASE and relocates itself (musl's _dlstart_c).
  */
-#include <kernel/arch/random.h>
+#include <kernel/arch/cpu.h>
 #include <kernel/bootinfo.h>
 #include <kernel/cmdline.h>
 #include <kernel/errno.h>
 #include <kernel/exec.h>
 #include <kernel/mm.h>
 #include <kernel/printk.h>
+#include <kernel/random.h>
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
 #include <kernel/user_mm.h>
@@ -75,23 +76,6 @@ static void copy_segments(const struct elf_image *img, const u8 *file)
     }
 }
 
-/* AT_RANDOM's bytes: RDRAND, else TSC jitter across CPUID (a serialising, variable-cost instruction). */
-static void get_random16(u8 out[16])
-{
-    u64 v[2];
-
-    for (int i = 0; i < 2; i++) {
-        if (rdrand_u64(&v[i]))
-            continue;
-        v[i] = 0;
-        for (int j = 0; j < 64; j++) {
-            (void)cpuid(0, 0);
-            v[i] = (v[i] << 7 | v[i] >> 57) ^ rdtsc();
-        }
-    }
-    memcpy(out, v, 16);
-}
-
 static int setup_stack(struct user_mm *mm, const struct elf_image *img, const char *name,
                        char *const argv[], u64 *sp)
 {
@@ -114,7 +98,7 @@ static int setup_stack(struct user_mm *mm, const struct elf_image *img, const ch
     buf = err ? NULL : kmalloc(STACK_IMAGE_MAX);
     if (!buf)
         return -ENOMEM;
-    get_random16(random);
+    get_random_bytes(random, sizeof(random));   /* AT_RANDOM: musl's stack canary and hash seeds */
     err = exec_build_stack(buf, STACK_IMAGE_MAX, mm->stack_top, img,
                            &(struct exec_stack_args){ .argv = av, .envp = app_envp,
                                .random = random, .hwcap = cpuid(1, 0).edx }, sp);

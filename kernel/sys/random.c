@@ -8,6 +8,7 @@
  * blocks, so getrandom's GRND_NONBLOCK/GRND_RANDOM change nothing here.
  */
 #include <kernel/arch/cpu.h>
+#include <kernel/arch/random.h>
 #include <kernel/arch/irqflags.h>
 #include <kernel/errno.h>
 #include <kernel/mm.h>
@@ -21,36 +22,11 @@
 #define GRND_NONBLOCK   0x0001          /* getrandom(2) flags, <linux/random.h> */
 #define GRND_RANDOM     0x0002
 #define GRND_INSECURE   0x0004
-#define HW_RETRIES      10              /* Intel's advice for a transient RDRAND failure */
 #define JITTER_SAMPLES  64
 #define MAX_RW_COUNT    0x7ffff000UL    /* INT_MAX & PAGE_MASK: Linux's cap on one transfer */
 
 static struct crng kernel_crng;
 static bool crng_ready;
-
-static bool rdseed64(u64 *v)
-{
-    bool ok;
-
-    for (int i = 0; i < HW_RETRIES; i++) {
-        __asm__ __volatile__("rdseed %0" : "=r"(*v), "=@ccc"(ok));
-        if (ok)
-            return true;
-    }
-    return false;
-}
-
-static bool rdrand64(u64 *v)
-{
-    bool ok;
-
-    for (int i = 0; i < HW_RETRIES; i++) {
-        __asm__ __volatile__("rdrand %0" : "=r"(*v), "=@ccc"(ok));
-        if (ok)
-            return true;
-    }
-    return false;
-}
 
 /*
  * Fill seed[0..n) from one hardware source; returns how many words it gave.
@@ -91,14 +67,11 @@ void random_init(void)
 {
     u64 seed[8] = { 0 };
     unsigned from_seed = 0, from_rand = 0;
-    struct cpuid_regs l0 = cpuid(0, 0);
 
     if (crng_ready)
         return;
-    if (l0.eax >= 7 && (cpuid(7, 0).ebx & (1u << 18)))
-        from_seed = seed_from_hw(seed, ARRAY_SIZE(seed), rdseed64);
-    if (cpuid(1, 0).ecx & (1u << 30))
-        from_rand = seed_from_hw(seed, ARRAY_SIZE(seed), rdrand64);
+    from_seed = seed_from_hw(seed, ARRAY_SIZE(seed), rdseed_u64);
+    from_rand = seed_from_hw(seed, ARRAY_SIZE(seed), rdrand_u64);
     seed_from_jitter(seed, ARRAY_SIZE(seed));
     crng_seed(&kernel_crng, seed, sizeof(seed));
     memset(seed, 0, sizeof(seed));
