@@ -10,6 +10,7 @@
 
 static LIST_HEAD(consoles);
 static console_key_handler_t key_handlers[128];
+static console_key_handler_t input_sink;
 
 void register_console(struct console *con)
 {
@@ -40,10 +41,17 @@ int console_register_key(char c, console_key_handler_t fn)
     return 0;
 }
 
+void console_set_input_sink(console_key_handler_t fn)
+{
+    input_sink = fn;
+}
+
 void console_input(char c)
 {
     unsigned char k = (unsigned char)c;
 
     if (k < ARRAY_SIZE(key_handlers) && key_handlers[k])
         key_handlers[k](c);
+    else if (input_sink)
+        input_sink(c);
 }

@@ -23,7 +23,13 @@ void console_write(const char *s, size_t len);
 typedef void (*console_key_handler_t)(char c);
 /* Bind `c` to `fn` (e.g. 'n' prints network counters); returns -EBUSY if taken. */
 int console_register_key(char c, console_key_handler_t fn);
-/* Called by console drivers for each received byte. */
+/*
+ * Where received bytes go when no key handler claims them: the app's stdin
+ * (kernel/fs/console.c).  NULL (the default) drops them.  Debug keys keep
+ * priority, so the kernel's keys stay usable while an app reads the console.
+ */
+void console_set_input_sink(console_key_handler_t fn);
+/* Called by console drivers for each received byte (any of the 256 values). */
 void console_input(char c);
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * The console as the app's fds 0, 1 and 2 (struct file over kernel/console.c).
  * Above: read/write/ioctl syscalls through f_op.  Below: console_write() for
- * output; for input, the console's per-key dispatch (console_input(), in
- * interrupt context) feeds a ring buffer that readers block on.
+ * output; for input, the console's input sink (bytes no debug key claims,
+ * in interrupt context) feeds a ring buffer that readers block on.
  *
  * Semantics are a pipe's, not a tty's (no line discipline, no echo,
  * TIOCGWINSZ -> ENOTTY): fd 0 is opened read-only, fds 1 and 2 share one
@@ -125,9 +125,9 @@ static const struct file_operations console_fops = {
 
 /*
  * Install the console as fds 0-2 of `t` (before the app runs; see the header).
- * Keys already bound by console_register_key() (the kernel's debug keys,
- * e.g. 'n' for network counters) keep their handlers; every other ASCII
- * byte becomes app input from now on.  0, or -ENOMEM.
+ * Keys bound by console_register_key() (the kernel's debug keys, e.g. 'n'
+ * for network counters) keep their handlers; every other byte becomes app
+ * input from now on (console_set_input_sink).  0, or -ENOMEM.
  */
 int console_files_init(struct fdtable *t)
 {
@@ -144,7 +144,6 @@ int console_files_init(struct fdtable *t)
     fd_install_lowest(t, in, 0, false);
     fd_install_lowest(t, out, 1, false);
     fd_install_lowest(t, get_file(out), 2, false);
-    for (int c = 0; c < 128; c++)
-        console_register_key((char)c, console_rx);     /* -EBUSY: a debug key, kept */
+    console_set_input_sink(console_rx);
     return 0;
 }
