@@ -84,6 +84,91 @@ u64 tcp_rto_backoff(const struct sock *sk);
 /* Restart the RTO timer from now (after a retransmission in recovery). */
 void tcp_rearm_rto(struct sock *sk);
 
+/* ---- core-internal (tcp.c, tcp_msg.c, tcp_ipv4.c, tcp_input.c, tcp_output.c,
+ *      tcp_timer.c, tcp_minisocks.c); extensions should not need these ---- */
+
+/* Header fields of one segment to build; ports network order, the rest host order. */
+struct tcp_seg_hdr {
+    __be16_t sport, dport;
+    u32 seq, ack;               /* ack used only with TCPHDR_ACK */
+    u8 flags;                   /* TCPHDR_* */
+    u16 window;                 /* as sent (already scaled down) */
+};
+/* Where a segment goes: addresses network order; ttl 0 means IPDEFTTL. */
+struct tcp_seg_route {
+    __be32_t saddr, daddr;
+    u8 tos, ttl;
+    int oif;
+};
+
+struct tcp_out_options;
+/* tcp_output.c */
+struct sk_buff *tcp_make_segment(const struct tcp_seg_hdr *h, const struct tcp_out_options *opts,
+                                 unsigned optlen, const void *data, unsigned len);
+int tcp_v4_send(struct sk_buff *skb, const struct tcp_seg_route *r);
+u32 tcp_space(const struct sock *sk);
+u32 tcp_receive_window(const struct tcp_sock *tp);
+u16 tcp_select_window(struct sock *sk);
+void tcp_schedule_ack(struct sock *sk, bool now);
+void tcp_output_after_input(struct sock *sk);
+int tcp_write_wakeup(struct sock *sk);
+int tcp_queue_ctl(struct sock *sk, u8 flags);
+void tcp_send_fin(struct sock *sk);
+int tcp_connect_send_syn(struct sock *sk);
+int tcp_retransmit_syn(struct sock *sk);
+struct sk_buff *tcp_write_queue_next(struct sock *sk, struct sk_buff *skb);
+/* tcp_timer.c */
+void tcp_rtt_estimator(struct sock *sk, u64 rtt);
+void tcp_reset_xmit_timer(struct sock *sk, int what, u64 when);
+void tcp_clear_xmit_timer(struct sock *sk);
+void tcp_tw_timer_arm(struct sock *sk, u64 timeout);
+void tcp_init_xmit_timers(struct sock *sk);
+void tcp_clear_xmit_timers(struct sock *sk);
+/* tcp_input.c */
+void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb, const struct tcp_options_received *rx);
+void tcp_reset(struct sock *sk);
+/* tcp_minisocks.c */
+void tcp_rcv_listen(struct sock *sk, struct sk_buff *skb, const struct tcp_options_received *rx);
+void tcp_check_req(struct sock *sk, struct request_sock *req, struct sk_buff *skb,
+                   const struct tcp_options_received *rx);
+void reqsk_drop(struct request_sock *req);
+void tcp_time_wait(struct sock *sk);
+bool tcp_timewait_state_process(struct sock *sk, struct sk_buff *skb);
+/* tcp_ipv4.c */
+int tcp_v4_hash(struct sock *sk);
+void tcp_v4_unhash(struct sock *sk);
+bool tcp_v4_tuple_in_use(const struct sock *sk);
+void tcp_reqsk_hash_add(struct request_sock *req);
+void tcp_reqsk_unlink(struct request_sock *req);
+void tcp_reqsk_purge_listener(struct sock *sk);
+int tcp_v4_get_port(struct sock *sk, u16 snum);
+void tcp_v4_put_port(struct sock *sk);
+void tcp_inherit_port(struct sock *sk, struct sock *child);
+/* RST answering skb per RFC 9293 §3.10.7.1 (never to an RST). */
+void tcp_v4_send_reset(const struct sk_buff *skb);
+/* tcp.c */
+void tcp_set_state(struct sock *sk, int state);
+void tcp_purge_send_state(struct sock *sk);
+int tcp_init_sock(struct sock *sk);
+void tcp_inherit_settings(struct sock *child, const struct sock *sk);
+u16 tcp_route_advmss(__be32_t saddr, __be32_t daddr, int oif);
+void tcp_mtu_reduced(struct sock *sk, u32 mtu);
+void tcp_init_transfer(struct sock *sk);
+int tcp_v4_connect(struct sock *sk, const void *addr, int addrlen);
+void tcp_accept_enqueue(struct sock *sk, struct sock *child);
+struct sock *tcp_accept(struct sock *sk, int flags, int *err);
+void tcp_shutdown(struct sock *sk, int how);
+void tcp_close(struct sock *sk, u64 timeout);
+int tcp_disconnect(struct sock *sk, int flags);
+void tcp_register_protosw(void);
+/* tcp_msg.c */
+long tcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len);
+long tcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags, int *addr_len);
+int tcp_ioctl(struct sock *sk, unsigned cmd, unsigned long arg);
+int tcp_setsockopt(struct sock *sk, int level, int optname, u64 optval, unsigned optlen);
+int tcp_getsockopt(struct sock *sk, int level, int optname, u64 optval, u64 optlen);
+int tcp_set_keepalive_opt(struct sock *sk, int optname, int val);
+
 /* ---- options (net/tcp_options.c: RFC 9293 §3.2 MSS, RFC 7323, RFC 2018) --- */
 
 /*
@@ -170,7 +255,13 @@ u32 tcp_cwnd_room(const struct sock *sk);
 
 /* Mark skbs on sk_write_queue from rx->sacks; true if new data was SACKed. */
 bool tcp_sacktag(struct sock *sk, const struct tcp_options_received *rx, u32 ack);
-/* Cumulative ACK advanced past skb (about to be freed): update sacked_out/retrans_out/lost_out. */
+/*
+ * Cumulative ACK advanced past skb (about to be freed): subtract its bytes
+ * from sacked_out / retrans_out / lost_out by its TCPCB_* bits.  Invariant:
+ * each counter is the sum of skb->len over write-queue skbs with that bit;
+ * whoever flips a bit (core: tcp_retransmit_skb, the RTO's loss marking;
+ * extensions: SACK tagging) adjusts the counter.
+ */
 void tcp_sack_skb_acked(struct sock *sk, const struct sk_buff *skb);
 /* An RTO: clear SACK state (RFC 6675 §5.1) and mark everything outstanding lost. */
 void tcp_sack_on_rto(struct sock *sk);
