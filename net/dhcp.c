@@ -199,6 +199,9 @@ static void dhcp_rcv(struct sock *sk, struct sk_buff *skb)
     } else if (dc.state >= DHCP_REQUESTING && dc.state != DHCP_BOUND && l.type == DHCPACK) {
         if (dc.state == DHCP_REQUESTING && l.server_id != dc.lease.server_id)
             goto out;
+        if (dc.state != DHCP_REQUESTING)
+            pr_info("dhcp: %s: lease %s, %u s", dc.dev->name,
+                    dc.state == DHCP_RENEWING ? "renewed" : "rebound", l.lease_s);
         dc.lease = l;
         dhcp_bound();
     } else if (dc.state >= DHCP_REQUESTING && dc.state != DHCP_BOUND && l.type == DHCPNAK) {
