@@ -85,6 +85,7 @@
     X(TCP_OFOMERGE,       "TCP: out-of-order data already held")                   \
     X(TCP_OFO_QUEUE_PRUNE, "TCP: out-of-order segment pruned for a lower one")     \
     X(TCP_OFO_MEMLIMIT,   "TCP: out-of-order queue memory cap")                    \
+    X(TCP_OFO_CLOSE,      "TCP: out-of-order data discarded at close or reset")   \
     /* UDP and datagram sockets (net/udp.c, net/ping.c, net/raw.c) */               \
     X(UDP_BADLEN,         "UDP: length field < 8 or beyond the IP payload")        \
     X(UDP_CSUM,           "UDP: bad checksum")                                     \

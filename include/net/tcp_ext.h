@@ -6,7 +6,7 @@
  * directly on a zeroed tcp_sock.
  *
  *   net/tcp_options.c   parse/build (RFC 9293 §3.1, RFC 7323, RFC 2018), PAWS
- *   net/tcp_isn.c       RFC 6528 ISN and the keyed 4-tuple hash cookies share
+ *   net/tcp_isn.c       RFC 6528 ISN
  *   net/syncookies.c    SYN cookies (Linux's encoding, net/ipv4/syncookies.c)
  *   net/tcp_cong.c      RFC 5681 slow start / CA, RFC 6582 NewReno (bytes)
  *   net/tcp_sack.c      SACK scoreboard on sk_write_queue, RFC 6675
@@ -45,6 +45,13 @@ struct tcp_opt_notes {
 enum skb_drop_reason tcp_parse_opts(const u8 *opt, unsigned len, bool syn,
                                     struct tcp_options_received *o, struct tcp_opt_notes *notes);
 
+/*
+ * Our window-scale shift (RFC 7323 §2.3): the smallest that lets the 16-bit
+ * field cover the largest receive buffer sk may get (Linux
+ * tcp_select_initial_window with tcp_rmem[2] = SYSCTL_RMEM_MAX).
+ */
+u8 tcp_select_wscale(const struct sock *sk);
+
 /* Our TSval clock (RFC 7323 §5.4): 1 ms ticks, as Linux's tcp_time_stamp_ms. */
 static inline u32 tcp_ts_clock(u64 now_ns) { return (u32)(now_ns / 1000000ULL); }
 
@@ -56,21 +63,12 @@ static inline u32 tcp_ts_clock(u64 now_ns) { return (u32)(now_ns / 1000000ULL); 
 bool tcp_paws_check_reject(const struct tcp_sock *tp, const struct tcp_options_received *rx,
                            bool rst, u64 now_ns);
 
-/* ---- ISN and the keyed hash: RFC 6528 ---------------------------------------- */
-/*
- * Keyed PRF of the 4-tuple (network order, local side first): ChaCha20
- * (RFC 8439 §2.3) keyed with a boot secret, the tuple as the 96-bit nonce,
- * `domain` as block counter; the first word.  Domains keep users apart
- * (ISN, cookie hashes).  The secret comes from get_random_bytes() on first
- * use (Linux's net_get_random_once).
- */
-u32 tcp_tuple_hash(__be32_t saddr, __be32_t daddr, __be16_t sport, __be16_t dport, u32 domain);
-/* RFC 6528 §3 at time now_ns: F(tuple, secret) + M, M = now_ns / 4000 (4 µs ticks). */
+/* ---- ISN: RFC 6528 ------------------------------------------------------------ */
+/* inet_secure_hash() domains (net/inet_hashtables.c's keyed 4-tuple hash). */
+#define TCP_HASH_DOMAIN_ISN     0x74637073u     /* "tcps" */
+#define TCP_HASH_DOMAIN_COOKIE  0x636f0000u     /* "co" + 16 bits of (2 * minute + which) */
+/* RFC 6528 §3 at time now_ns (tuple network order, local first): F(tuple, secret) + now_ns / 4000. */
 u32 tcp_isn_at(__be32_t saddr, __be32_t daddr, __be16_t sport, __be16_t dport, u64 now_ns);
-/* Tests: replace the boot secret (32 bytes). */
-void tcp_isn_set_secret(const u8 key[32]);
-#define TCP_HASH_DOMAIN_ISN     0u
-#define TCP_HASH_DOMAIN_COOKIE  1u      /* + 2 * (minute counter) + which hash */
 
 /* ---- SYN cookies -------------------------------------------------------------- */
 #define SYNCOOKIE_MAX_AGE   2                       /* counter periods (Linux MAX_SYNCOOKIE_AGE) */
@@ -168,6 +166,15 @@ void tcp_sack_unaccount(struct tcp_sock *tp, const struct sk_buff *skb);
 /* RTO (RFC 6675 §5.1): forget SACKs (the peer may renege), mark all outstanding lost. */
 void tcp_sack_reset_on_rto(struct tcp_sock *tp);
 
+/*
+ * Hook-level helpers shared by net/tcp_cong.c and net/tcp_sack.c (they call
+ * the core).  Retransmit NextSeg() choices while cwnd - pipe >= SMSS
+ * (RFC 6675 §5 (C); after an RTO the go-back-N of the Loss state).
+ */
+void tcp_sack_retransmit_lost(struct sock *sk, bool rule3_ok);
+/* tcp_cong_on_ack for a SACK connection: RFC 6675 §5 entry, loop and exit. */
+void tcp_sack_recovery_on_ack(struct sock *sk, const struct tcp_ack_info *ai);
+
 /* ---- out-of-order queue -------------------------------------------------------- */
 /*
  * Insert skb (TCP_SKB_CB seq/end_seq; payload at skb->data, FIN flag in
@@ -190,6 +197,8 @@ enum skb_drop_reason tcp_ofo_insert(struct tcp_sock *tp, struct sk_buff *skb, u3
 struct sk_buff *tcp_ofo_pop_ready(struct tcp_sock *tp);
 /* Free every queued skb with reason; ofo_mem back to 0, SACK blocks cleared. */
 void tcp_ofo_free_all(struct tcp_sock *tp, enum skb_drop_reason reason);
+/* New data at seq was queued: its run becomes the first block (RFC 2018 §4). */
+void tcp_sack_blocks_update(struct tcp_sock *tp, u32 seq);
 /* rcv_nxt advanced: drop SACK blocks it covers (RFC 2018 §4). */
 void tcp_sack_blocks_trim(struct tcp_sock *tp);
 /* Remember a D-SACK [seq, end_seq) for the next ACK (RFC 2883 §4: reported once, first). */

@@ -88,6 +88,7 @@ struct tcp_sock {
     u64 retrans_stamp;          /* ns of the first unacked (re)transmission of snd_una, 0 = none */
     u64 rcv_tstamp;             /* ns of the last ACK received (keepalive, user timeout) */
     u64 lsndtime;               /* ns of the last data sent (cwnd restart after idle) */
+    u64 last_oow_ack_time;      /* ns of the last challenge ACK (RFC 5961 §7 per-socket limit): net/tcp_rfc5961.c */
     u32 total_retrans;          /* segments retransmitted over the connection's life */
 
     /* Congestion control (RFC 5681 / 6582): net/tcp_cong.c. */

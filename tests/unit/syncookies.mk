@@ -1,0 +1,2 @@
+UNIT_TESTS += syncookies
+syncookies_SRCS = $(NET_TEST_SRCS)

@@ -1,0 +1,2 @@
+UNIT_TESTS += tcp_options
+tcp_options_SRCS = $(NET_TEST_SRCS)
