@@ -13,6 +13,7 @@
 #include <net/inet_sock.h>
 #include <net/inetdevice.h>
 #include <net/ping.h>
+#include <net/tcp.h>
 #include <net/udp.h>
 
 #define SIOCINQ     0x541B      /* FIONREAD */
@@ -285,6 +286,7 @@ int inet_init(void)
     if (err)
         return err;
     udp_init();
+    tcp_init();
     ping_init();
     raw_init();
     return 0;

@@ -1,0 +1,501 @@
+/*
+ * TCP output: everything that puts a segment on the wire.  Layer: below
+ * tcp.c (sendmsg queues data, then pushes), tcp_input.c and tcp_timer.c;
+ * above IPv4 (ip_route_output + ip_local_out).  Owns the send side of the
+ * window rules and ACK generation:
+ *   RFC 9293 §3.8.6.2.1 / RFC 1122 §4.2.3.4  sender SWS avoidance
+ *   RFC 896                                  Nagle (TCP_NODELAY, TCP_CORK, MSG_MORE)
+ *   RFC 9293 §3.8.6.2.2 / RFC 1122 §4.2.3.3  receiver SWS: window edge moves by >= min(buf/2, MSS)
+ *   RFC 9293 §3.7.1                          segments of at most the effective MSS
+ *   RFC 9293 §3.10.7.1                       RST for a segment with no connection
+ * Every transmission copies the payload of the write-queue skb into a
+ * fresh skb (no clones): the queue keeps the data until it is acked.
+ */
+#include <kernel/errno.h>
+#include <kernel/string.h>
+#include <kernel/time.h>
+#include <net/byteorder.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+#include "tcp_impl.h"
+
+/* ---- building and sending one segment ---------------------------------- */
+
+struct sk_buff *tcp_make_segment(const struct tcp_seg_hdr *h, const struct tcp_out_options *opts,
+                                 unsigned optlen, const void *data, unsigned len)
+{
+    struct sk_buff *skb = alloc_skb(MAX_HEADER + TCP_HDR_MIN + optlen + len);
+    struct tcphdr *th;
+
+    if (!skb)
+        return NULL;
+    skb_reserve(skb, MAX_HEADER);
+    th = (struct tcphdr *)skb_put(skb, TCP_HDR_MIN + optlen);
+    *th = (struct tcphdr){
+        .source = h->sport, .dest = h->dport, .seq = htonl(h->seq),
+        .ack_seq = (h->flags & TCPHDR_ACK) ? htonl(h->ack) : 0,
+        .doff_res = (u8)(((TCP_HDR_MIN + optlen) / 4) << 4), .flags = h->flags,
+        .window = htons(h->window),
+    };
+    if (optlen)
+        tcp_options_write((u8 *)(th + 1), opts);
+    if (len)
+        skb_put_data(skb, data, len);
+    skb_reset_transport_header(skb);
+    return skb;
+}
+
+int tcp_v4_send(struct sk_buff *skb, const struct tcp_seg_route *r)
+{
+    struct flowi4 fl = { .daddr = r->daddr, .saddr = r->saddr, .proto = IPPROTO_TCP,
+                         .tos = r->tos, .ttl = r->ttl, .oif = r->oif, .df = true };
+    struct tcphdr *th = (struct tcphdr *)skb->data;
+    struct rtable rt;
+    int err = ip_route_output(&fl, &rt);
+
+    if (err) {
+        kfree_skb_reason(skb, SKB_DROP_REASON_IP_NOROUTE);
+        return err;
+    }
+    th->check = 0;
+    th->check = csum_fold(csum_tcpudp_nofold(fl.saddr, fl.daddr, skb->len, IPPROTO_TCP,
+                                             csum_partial(th, skb->len, 0)));
+    tcp_stats.out_segs++;
+    if (th->flags & TCPHDR_RST)
+        tcp_stats.out_rsts++;
+    return ip_local_out(skb, &fl, &rt);
+}
+
+static void tcp_sk_route(const struct sock *sk, struct tcp_seg_route *r)
+{
+    const struct inet_sock *inet = inet_sk(sk);
+
+    *r = (struct tcp_seg_route){ .saddr = inet->inet_saddr, .daddr = inet->inet_daddr,
+                                 .tos = inet->tos, .ttl = inet_ttl(inet),
+                                 .oif = sk->sk_bound_dev_if };
+}
+
+/* ---- the receive window (RFC 1122 §4.2.3.3, RFC 9293 §3.8.6.2.2) -------- */
+
+/*
+ * Bytes of window the free receive buffer supports.  Buffer figures are
+ * truesize (struct + whole RX buffer); half is set aside for that
+ * overhead, as Linux's tcp_adv_win_scale = 1 did.
+ */
+u32 tcp_space(const struct sock *sk)
+{
+    int free = sk_rmem_left(sk) - (int)tcp_sk(sk)->ofo_mem;
+
+    return free > 0 ? (u32)free / 2 : 0;
+}
+
+/* What is left of the window we last advertised (>= 0). */
+u32 tcp_receive_window(const struct tcp_sock *tp)
+{
+    s32 win = (s32)(tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt);
+
+    return win > 0 ? (u32)win : 0;
+}
+
+/*
+ * The window for the next segment, already shifted for the header.  The
+ * right edge never moves left (RFC 9293 §3.8.6.2.2: shrinking is strongly
+ * discouraged) and moves right only by at least min(buffer/2, MSS), the
+ * receiver half of SWS avoidance.
+ */
+u16 tcp_select_window(struct sock *sk)
+{
+    struct tcp_sock *tp = tcp_sk(sk);
+    u8 ws = tp->rx_opt.rcv_wscale;
+    u32 cur = tcp_receive_window(tp), free = tcp_space(sk), win;
+    u32 step = sk->sk_rcvbuf / 4 < tp->advmss ? (u32)sk->sk_rcvbuf / 4 : tp->advmss;
+
+    if (free > (u32)TCP_MAX_WINDOW << ws)
+        free = (u32)TCP_MAX_WINDOW << ws;
+    if (free <= cur || free - cur < step)
+        win = (cur + (1u << ws) - 1) & ~((1u << ws) - 1);   /* keep the edge (round up to a unit) */
+    else
+        win = free & ~((1u << ws) - 1);
+    tp->rcv_wnd = win;
+    tp->rcv_wup = tp->rcv_nxt;
+    return (u16)(win >> ws);
+}
+
+/* ---- transmitting queued segments --------------------------------------- */
+
+/* An ACK goes out with this segment: whatever was owed is paid. */
+static void tcp_ack_sent(struct sock *sk)
+{
+    struct inet_connection_sock *icsk = inet_csk(sk);
+
+    icsk->icsk_ack.pending = 0;
+    icsk->icsk_ack.rcv_segs = 0;
+    del_timer(&icsk->icsk_delack_timer);
+    tcp_sk(sk)->last_ack_sent = tcp_sk(sk)->rcv_nxt;
+}
+
+/*
+ * Send a segment of the connection: SEG.SEQ seq, the control bits flags
+ * (ACK added in every state but SYN-SENT, RFC 9293 §3.10.7.3), payload
+ * data/len.  SYNs carry the MSS option and an unscaled window (RFC 7323
+ * §2.2).  0 or a negative errno.
+ */
+static int tcp_xmit(struct sock *sk, u32 seq, u8 flags, const void *data, unsigned len)
+{
+    struct tcp_sock *tp = tcp_sk(sk);
+    struct tcp_out_options opts = { 0 };
+    struct tcp_seg_hdr h = { .sport = inet_sk(sk)->inet_sport, .dport = inet_sk(sk)->inet_dport,
+                             .seq = seq, .ack = tp->rcv_nxt, .flags = flags };
+    struct tcp_seg_route r;
+    struct sk_buff *skb;
+    unsigned optlen;
+
+    if (sk->sk_state != TCP_SYN_SENT)
+        h.flags |= TCPHDR_ACK;
+    if (flags & TCPHDR_SYN) {
+        u32 space = tcp_space(sk);
+
+        opts.mss = tp->advmss;
+        optlen = tcp_syn_options(sk, &opts);
+        h.window = (u16)(space > TCP_MAX_WINDOW ? TCP_MAX_WINDOW : space);
+        tp->rcv_wnd = h.window;
+        tp->rcv_wup = tp->rcv_nxt;
+    } else {
+        optlen = tcp_established_options(sk, &opts);
+        h.window = (flags & TCPHDR_RST) ? 0 : tcp_select_window(sk);
+    }
+    skb = tcp_make_segment(&h, &opts, optlen, data, len);
+    if (!skb)
+        return -ENOBUFS;
+    if (h.flags & TCPHDR_ACK)
+        tcp_ack_sent(sk);
+    tcp_sk_route(sk, &r);
+    return tcp_v4_send(skb, &r);
+}
+
+/* Transmit write-queue skb as it stands (first send or retransmission). */
+static int tcp_transmit_skb(struct sock *sk, struct sk_buff *skb)
+{
+    struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+    u8 flags = cb->tcp_flags;
+
+    if (skb->len && cb->end_seq - (flags & TCPHDR_FIN ? 1 : 0) == tcp_sk(sk)->write_seq -
+                                                          (tcp_sk(sk)->fin_queued ? 1 : 0))
+        flags |= TCPHDR_PSH;    /* the last byte queued: tell the peer to deliver */
+    cb->when = ktime_get_ns();
+    return tcp_xmit(sk, cb->seq, flags, skb->data, skb->len);
+}
+
+static unsigned tcp_skb_fin(const struct sk_buff *skb)
+{
+    return TCP_SKB_CB(skb)->tcp_flags & TCPHDR_FIN ? 1 : 0;
+}
+
+/* Next skb on the write queue after skb, or NULL. */
+struct sk_buff *tcp_write_queue_next(struct sock *sk, struct sk_buff *skb)
+{
+    if (skb->list.next == &sk->sk_write_queue.head)
+        return NULL;
+    return list_entry(skb->list.next, struct sk_buff, list);
+}
+
+/*
+ * Cut skb (unsent, on the write queue) after len bytes; the rest becomes a
+ * new skb right behind it (Linux tcp_fragment).  0 or -ENOMEM.
+ */
+static int tcp_fragment(struct sock *sk, struct sk_buff *skb, unsigned len)
+{
+    struct sk_buff *rest = alloc_skb(skb->len - len);
+    struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+
+    if (!rest)
+        return -ENOMEM;
+    skb_set_owner_w(rest, sk);
+    skb_put_data(rest, skb->data + len, skb->len - len);
+    *TCP_SKB_CB(rest) = *cb;
+    TCP_SKB_CB(rest)->seq = cb->seq + len;
+    cb->end_seq = cb->seq + len;
+    cb->tcp_flags &= (u8)~(TCPHDR_FIN | TCPHDR_PSH);
+    skb_trim(skb, len);
+    list_add(&rest->list, &skb->list);
+    sk->sk_write_queue.qlen++;
+    return 0;
+}
+
+/*
+ * RFC 1122 §4.2.3.4 with RFC 896: may `len` bytes of skb (the next unsent
+ * one) go now?  Full segments, FINs and pushed data with nothing in flight
+ * go; with TCP_NODELAY pushed small segments go even while data is in
+ * flight; TCP_CORK and MSG_MORE hold a partial segment until it fills or
+ * the app pushes.
+ */
+static bool tcp_nagle_ok(const struct tcp_sock *tp, const struct sk_buff *skb, unsigned len)
+{
+    const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+    bool held = (tp->nonagle & TCP_NAGLE_CORK) || SEQ_GT(cb->end_seq - tcp_skb_fin(skb), tp->pushed_seq);
+
+    if (len >= tp->mss_cache || tcp_skb_fin(skb))
+        return true;
+    if (held && !(tp->nonagle & TCP_NAGLE_PUSH))
+        return false;
+    return (tp->nonagle & TCP_NAGLE_OFF) || tp->snd_nxt == tp->snd_una;
+}
+
+/*
+ * How much of skb the send window and cwnd allow now, bytes (its FIN needs
+ * no window, as in Linux).  Sender SWS avoidance: less than the whole skb
+ * only when that is at least half the largest window the peer offered.
+ */
+static unsigned tcp_send_allowance(struct sock *sk, const struct sk_buff *skb)
+{
+    struct tcp_sock *tp = tcp_sk(sk);
+    s32 wnd = (s32)(tp->snd_una + tp->snd_wnd - TCP_SKB_CB(skb)->seq);
+    u32 cwnd = tcp_cwnd_room(sk), room;
+
+    if (wnd <= 0)
+        return skb->len || !tcp_skb_fin(skb) ? 0 : 1;
+    room = (u32)wnd < cwnd ? (u32)wnd : cwnd;
+    if (tp->snd_nxt == tp->snd_una && !room)
+        room = (u32)wnd < tp->mss_cache ? (u32)wnd : tp->mss_cache;   /* cwnd never blocks an idle pipe */
+    if (room >= skb->len)
+        return skb->len ? skb->len : 1;
+    return room >= tp->max_window / 2 && room ? room : 0;
+}
+
+/* Segments have left: start the RTO if it is not running (RFC 6298 §5.1). */
+static void tcp_sent_new(struct sock *sk, struct sk_buff *skb)
+{
+    struct tcp_sock *tp = tcp_sk(sk);
+    u32 end = TCP_SKB_CB(skb)->end_seq;
+
+    if (SEQ_GT(end, tp->snd_nxt))
+        tp->snd_nxt = end;
+    tp->packets_out++;
+    tp->lsndtime = ktime_get_ns();
+    if (!tp->retrans_stamp)
+        tp->retrans_stamp = tp->lsndtime;
+    if (inet_csk(sk)->icsk_pending != ICSK_TIME_RETRANS)
+        tcp_reset_xmit_timer(sk, ICSK_TIME_RETRANS, inet_csk(sk)->icsk_rto);
+}
+
+/* Retransmit segments marked lost (after an RTO or by SACK), within cwnd. */
+static void tcp_xmit_retransmit_queue(struct sock *sk)
+{
+    struct tcp_sock *tp = tcp_sk(sk);
+    struct sk_buff *skb, *tmp;
+
+    if (!tp->lost_out)
+        return;
+    skb_queue_walk_safe(&sk->sk_write_queue, skb, tmp) {
+        if (skb == tp->send_head)
+            break;
+        if (!(TCP_SKB_CB(skb)->sacked & TCPCB_LOST))
+            continue;
+        if (tcp_cwnd_room(sk) < skb->len && tcp_packets_in_flight_bytes(tp))
+            break;
+        if (tcp_retransmit_skb(sk, skb))
+            break;
+    }
+}
+
+static bool tcp_may_send_data(const struct sock *sk)
+{
+    switch (sk->sk_state) {
+    case TCP_ESTABLISHED: case TCP_CLOSE_WAIT: case TCP_FIN_WAIT1:
+    case TCP_CLOSING: case TCP_LAST_ACK:
+        return true;
+    default:
+        return false;
+    }
+}
+
+void tcp_push_pending(struct sock *sk)
+{
+    struct tcp_sock *tp = tcp_sk(sk);
+    struct sk_buff *skb;
+    unsigned len;
+
+    if (!tcp_may_send_data(sk))
+        return;
+    tcp_xmit_retransmit_queue(sk);
+    while ((skb = tp->send_head)) {
+        len = tcp_send_allowance(sk, skb);
+        if (!len || !tcp_nagle_ok(tp, skb, len))
+            break;
+        if (len < skb->len && tcp_fragment(sk, skb, len))
+            break;
+        if (tcp_transmit_skb(sk, skb))
+            break;
+        tp->send_head = tcp_write_queue_next(sk, skb);
+        tcp_sent_new(sk, skb);
+    }
+    tp->nonagle &= (u8)~TCP_NAGLE_PUSH;
+    /* Data waits on a window too small to use with nothing in flight: probe it (RFC 9293 §3.8.6.1). */
+    if (tp->send_head && tp->snd_nxt == tp->snd_una && !timer_pending(&inet_csk(sk)->icsk_retransmit_timer))
+        tcp_reset_xmit_timer(sk, ICSK_TIME_PROBE0, tcp_rto_backoff(sk));
+}
+
+int tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
+{
+    struct tcp_sock *tp = tcp_sk(sk);
+    struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+    int err;
+
+    err = tcp_transmit_skb(sk, skb);
+    if (err)
+        return err;
+    tcp_stats.retrans_segs++;
+    tcp_stats.out_segs--;   /* RFC 4022: OutSegs excludes retransmissions */
+    tp->total_retrans++;
+    if (cb->sacked & TCPCB_LOST) {
+        cb->sacked &= (u8)~TCPCB_LOST;
+        tp->lost_out -= skb->len;
+    }
+    if (!(cb->sacked & TCPCB_SACKED_RETRANS)) {
+        cb->sacked |= TCPCB_SACKED_RETRANS;
+        tp->retrans_out += skb->len;
+    }
+    cb->sacked |= TCPCB_EVER_RETRANS;
+    return 0;
+}
+
+/* ---- control segments ---------------------------------------------------- */
+
+void tcp_send_ack(struct sock *sk)
+{
+    if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
+        return;
+    tcp_xmit(sk, tcp_sk(sk)->snd_nxt, 0, NULL, 0);
+}
+
+/*
+ * Queue an ACK per RFC 1122 §4.2.3.2 / RFC 5681 §4.2: at once when asked
+ * (out-of-order data, quick-ACK mode, every second full-sized segment),
+ * else after the delayed-ACK timeout (40-200 ms).
+ */
+void tcp_schedule_ack(struct sock *sk, bool now)
+{
+    struct inet_connection_sock *icsk = inet_csk(sk);
+
+    icsk->icsk_ack.pending |= ICSK_ACK_SCHED;
+    if (now || icsk->icsk_ack.quick || icsk->icsk_ack.rcv_segs >= 2) {
+        if (icsk->icsk_ack.quick)
+            icsk->icsk_ack.quick--;
+        icsk->icsk_ack.pending |= ICSK_ACK_NOW;
+        return;
+    }
+    if (!timer_pending(&icsk->icsk_delack_timer))
+        mod_timer(&icsk->icsk_delack_timer, ktime_get_ns() + icsk->icsk_ack.ato);
+}
+
+/* End of input processing: send what input made possible, then the ACK if still owed now. */
+void tcp_output_after_input(struct sock *sk)
+{
+    struct inet_connection_sock *icsk = inet_csk(sk);
+
+    tcp_push_pending(sk);
+    if (icsk->icsk_ack.pending & ICSK_ACK_NOW)
+        tcp_send_ack(sk);
+}
+
+int tcp_xmit_probe_skb(struct sock *sk)
+{
+    return tcp_xmit(sk, tcp_sk(sk)->snd_una - 1, 0, NULL, 0);
+}
+
+/*
+ * The persist timer fired with data waiting (RFC 9293 §3.8.6.1, Linux
+ * tcp_write_wakeup): if the window has room, send what fits; else probe
+ * with an old sequence number, which the peer must ACK with its window.
+ */
+int tcp_write_wakeup(struct sock *sk)
+{
+    struct tcp_sock *tp = tcp_sk(sk);
+
+    if (tp->send_head && SEQ_LT(TCP_SKB_CB(tp->send_head)->seq, tp->snd_una + tp->snd_wnd)) {
+        tp->nonagle |= TCP_NAGLE_PUSH;
+        tcp_push_pending(sk);
+        return 0;
+    }
+    return tcp_xmit_probe_skb(sk);
+}
+
+void tcp_send_active_reset(struct sock *sk)
+{
+    tcp_xmit(sk, tcp_sk(sk)->snd_nxt, TCPHDR_RST, NULL, 0);
+}
+
+/*
+ * Put a control skb (SYN or a bare FIN) at the tail of the write queue; it
+ * takes one sequence number.  0 or -ENOMEM.
+ */
+int tcp_queue_ctl(struct sock *sk, u8 flags)
+{
+    struct tcp_sock *tp = tcp_sk(sk);
+    struct sk_buff *skb = alloc_skb(0);
+
+    if (!skb)
+        return -ENOMEM;
+    skb_set_owner_w(skb, sk);
+    *TCP_SKB_CB(skb) = (struct tcp_skb_cb){ .seq = tp->write_seq, .end_seq = tp->write_seq + 1,
+                                            .tcp_flags = flags };
+    skb_queue_tail(&sk->sk_write_queue, skb);
+    tp->write_seq++;
+    if (!tp->send_head)
+        tp->send_head = skb;
+    return 0;
+}
+
+/*
+ * Queue our FIN (close, shutdown(SHUT_WR); RFC 9293 §3.10.4): on the last
+ * unsent data skb if there is one, else as its own skb, then push.  Our
+ * FIN is acked when snd_una == write_seq.
+ */
+void tcp_send_fin(struct sock *sk)
+{
+    struct tcp_sock *tp = tcp_sk(sk);
+    struct sk_buff *tail = skb_queue_empty(&sk->sk_write_queue) ? NULL :
+        list_entry(sk->sk_write_queue.head.prev, struct sk_buff, list);
+
+    if (tp->fin_queued)
+        return;
+    if (tail && tp->send_head && !(TCP_SKB_CB(tail)->tcp_flags & TCPHDR_SYN)) {
+        TCP_SKB_CB(tail)->tcp_flags |= TCPHDR_FIN;
+        TCP_SKB_CB(tail)->end_seq++;
+        tp->write_seq++;
+    } else if (tcp_queue_ctl(sk, TCPHDR_FIN)) {
+        return;     /* out of memory: the FIN is lost like any unsendable segment; RTO cannot help */
+    }
+    tp->fin_queued = true;
+    tp->nonagle |= TCP_NAGLE_PUSH;
+    tcp_push_pending(sk);
+}
+
+/* Active open: queue and send our SYN (RFC 9293 §3.10.1). */
+int tcp_connect_send_syn(struct sock *sk)
+{
+    struct tcp_sock *tp = tcp_sk(sk);
+    struct sk_buff *skb;
+    int err = tcp_queue_ctl(sk, TCPHDR_SYN);
+
+    if (err)
+        return err;
+    skb = tp->send_head;
+    tp->send_head = NULL;
+    tcp_transmit_skb(sk, skb);
+    tcp_sent_new(sk, skb);
+    return 0;
+}
+
+/* Re-send our SYN (RTO in SYN-SENT) or, after a simultaneous open, our SYN,ACK. */
+int tcp_retransmit_syn(struct sock *sk)
+{
+    struct sk_buff *skb = list_first_entry(&sk->sk_write_queue.head, struct sk_buff, list);
+
+    return tcp_retransmit_skb(sk, skb);
+}
+
+u32 tcp_packets_in_flight_bytes(const struct tcp_sock *tp)
+{
+    return tp->snd_nxt - tp->snd_una - tp->sacked_out - tp->lost_out + tp->retrans_out;
+}
