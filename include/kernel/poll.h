@@ -1,7 +1,7 @@
 /*
  * Readiness for f_op->poll (Linux's include/linux/poll.h, the part files
- * need): the EPOLL* event bits (uapi eventpoll.h values, which poll(2)'s
- * POLL* share) and the poll table through which a waiter (poll, select,
+ * need): the EPOLL* event bits (<linux/eventpoll.h>; poll(2)'s POLL* have
+ * the same values on x86-64) and the poll table through which a waiter (poll, select,
  * epoll: issue 7) hooks itself onto the wait queues a file names.  A file's
  * poll calls poll_wait() for each queue it may be woken from, then returns
  * its current mask; wakers pass the mask that changed as the wake key.
@@ -14,18 +14,12 @@
 struct file;
 struct wait_queue_head;
 
-#define EPOLLIN         0x00000001u
-#define EPOLLPRI        0x00000002u
-#define EPOLLOUT        0x00000004u
-#define EPOLLERR        0x00000008u
-#define EPOLLHUP        0x00000010u
-#define EPOLLNVAL       0x00000020u
-#define EPOLLRDNORM     0x00000040u
-#define EPOLLRDBAND     0x00000080u
-#define EPOLLWRNORM     0x00000100u
-#define EPOLLWRBAND     0x00000200u
-#define EPOLLMSG        0x00000400u
-#define EPOLLRDHUP      0x00002000u
+/*
+ * EPOLL* bits, EPOLL_CTL_*, EPOLL_CLOEXEC and struct epoll_event (packed on
+ * x86-64, 12 bytes): Linux's uapi header is the spec, as for fcntl.
+ */
+#include <linux/eventpoll.h>
+_Static_assert(sizeof(struct epoll_event) == 12, "struct epoll_event is packed on x86-64");
 
 struct poll_table_struct;
 typedef void (*poll_queue_proc)(struct file *f, struct wait_queue_head *wq,
