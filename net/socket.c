@@ -47,8 +47,12 @@ static long sock_write(struct file *f, const char *ubuf, size_t len, u64 *pos)
     struct user_iov iov = { (u64)ubuf, len };
     struct msghdr msg = { .msg_flags = (f->f_flags & O_NONBLOCK) ? MSG_DONTWAIT : 0 };
 
+    long ret;
+
     iov_iter_init(&msg.msg_iter, ITER_USER, &iov, 1, len);
-    return sock->ops->sendmsg(sock, &msg, len);
+    ret = sock->ops->sendmsg(sock, &msg, len);
+    sock_send_done();
+    return ret;
 }
 
 static unsigned sock_poll(struct file *f, struct poll_table_struct *pt)

@@ -54,6 +54,7 @@ static long sys_sendto(unsigned long fd, unsigned long buf, unsigned long len,
     }
     msg.msg_flags = (unsigned)flags | ((f->f_flags & O_NONBLOCK) ? MSG_DONTWAIT : 0);
     err = (int)sock->ops->sendmsg(sock, &msg, msg.msg_iter.count);
+    sock_send_done();
 out:
     fput(f);
     return err;
@@ -118,6 +119,7 @@ static long do_sendmsg(struct socket *sock, struct file *f, u64 umsg, unsigned f
         msg.msg_name = NULL;
     msg.msg_flags = flags | ((f->f_flags & O_NONBLOCK) ? MSG_DONTWAIT : 0);
     err = sock->ops->sendmsg(sock, &msg, msg.msg_iter.count);
+    sock_send_done();
 out:
     kfree(iov);
     return err;

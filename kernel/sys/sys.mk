@@ -24,10 +24,12 @@ $(BUILD)/unit/test_syscall_table: $(SYS_NAMES_H)
 
 # -O1 keeps the checks' order as written; no sanitizers (they make syscalls
 # of their own that would differ between the two kernels).
-$(CONFORMANCE): tests/conformance/syscalls.c
+# Every tests/conformance/<name>.c (syscalls; sockets, test_sockets.py) the same way.
+CONFORMANCE_ALL := $(patsubst tests/conformance/%.c,$(BUILD)/conformance/%,$(wildcard tests/conformance/*.c))
+$(BUILD)/conformance/%: tests/conformance/%.c
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) -static -std=gnu11 -O1 -Wall -Wextra -Werror -o $@ $<
 
 .PHONY: conformance
-conformance: $(CONFORMANCE)
-system: $(CONFORMANCE)
+conformance: $(CONFORMANCE_ALL)
+system: $(CONFORMANCE_ALL)
