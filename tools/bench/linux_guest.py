@@ -76,8 +76,14 @@ def run(argv, **kw):
 
 def kernel_package():
     """The versioned cloud kernel package the meta-package points at now."""
-    out = run(["apt-cache", "depends", "linux-image-cloud-amd64"])
-    m = re.search(r"Depends:\s*(linux-image-\S+-cloud-amd64)\b", out)
+    for attempt in (1, 2):
+        r = subprocess.run(["apt-cache", "depends", "linux-image-cloud-amd64"],
+                           capture_output=True, text=True)
+        m = re.search(r"Depends:\s*(linux-image-\S+-cloud-amd64)\b", r.stdout)
+        if m or attempt == 2 or os.geteuid() != 0:
+            break
+        # A fresh machine may have no package lists yet.
+        subprocess.run(["apt-get", "update", "-q"], capture_output=True)
     if not m:
         raise SystemExit("linux_guest: apt-cache knows no linux-image-cloud-amd64 "
                          "(run apt-get update)")
