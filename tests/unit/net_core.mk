@@ -4,6 +4,6 @@ NET_TEST_SRCS = $(wildcard net/*.c) kernel/mm/slab.c kernel/timer.c kernel/softi
                  tests/unit/host/host_pages.c tests/unit/host/host_irq.c \
                  tests/unit/host/fake_clock.c tests/unit/host/fake_netdev.c \
                  kernel/sched/wait.c tests/unit/host/fake_sched.c kernel/fs/file.c \
-                 kernel/lib/chacha20.c tests/unit/host/host_net_env.c
+                 kernel/lib/chacha20.c tests/unit/host/host_net_env.c kernel/fs/seq_file.c
 UNIT_TESTS += net_core
 net_core_SRCS = $(NET_TEST_SRCS)

@@ -1,0 +1,33 @@
+/*
+ * What the socket tables of /proc/net/{tcp,udp} and the console's ss-style
+ * table (key 's', net/proc_net.c) need from the transports: a walk over
+ * every sock each one holds.  The owner of each table implements its walk
+ * (Linux's /proc iterators live beside the hashes too: udp4_seq_ops,
+ * tcp4_seq_ops), so the tables stay private to their files.
+ *
+ * Rules for all walks: fn runs in the caller's context (thread or softirq;
+ * never from a hard IRQ), must not sleep, allocate socks or change any
+ * table; the order is the table's own (Linux prints listeners first, then
+ * the established hash).  Until an owner links its walk in, a weak empty
+ * one in net/proc_net.c stands in (the table then shows no rows).
+ */
+#ifndef NET_PROC_NET_H
+#define NET_PROC_NET_H
+
+#include <net/sock.h>
+
+struct request_sock;
+
+typedef void (*sock_walk_fn)(struct sock *sk, void *arg);
+
+/* net/udp.c: every UDP sock in the bind table (kernel socks too, e.g. DHCP's). */
+void udp_for_each_sock(sock_walk_fn fn, void *arg);
+/*
+ * net/tcp_ipv4.c: every TCP sock in the listening and established tables,
+ * TIME_WAIT ones included (they are full socks here), listeners first.
+ */
+void tcp_for_each_sock(sock_walk_fn fn, void *arg);
+/* net/tcp_ipv4.c: every request sock in the SYN queue (SYN_RECV rows). */
+void tcp_for_each_request(void (*fn)(const struct request_sock *req, void *arg), void *arg);
+
+#endif
