@@ -10,6 +10,7 @@
 #include <kernel/time.h>
 #include <net/checksum.h>
 #include <net/icmp.h>
+#include <net/snmp.h>
 #include "ip_impl.h"
 
 #define ICMP_TOKEN_NS (NSEC_PER_SEC / ICMP_RATE_PER_SEC)
@@ -46,14 +47,18 @@ static int icmp_push_reply(const struct icmphdr *hdr, const void *body, unsigned
     int err = ip_route_output(fl, &rt);
 
     if (err) {
+        ICMP_INC_STATS(OUTERRORS);
         netdev_count_drop(NULL, SKB_DROP_REASON_IP_NOROUTE);
         return err;
     }
     skb = alloc_skb(MAX_HEADER + sizeof(*icmph) + len);
     if (!skb) {
+        ICMP_INC_STATS(OUTERRORS);
         netdev_count_drop(rt.dev, SKB_DROP_REASON_NOMEM);
         return -ENOMEM;
     }
+    ICMP_INC_STATS(OUTMSGS);
+    ICMPMSGOUT_INC_STATS(hdr->type);
     skb_reserve(skb, MAX_HEADER);
     icmph = (struct icmphdr *)skb_put_data(skb, hdr, sizeof(*hdr));
     skb_put_data(skb, body, len);
@@ -103,6 +108,7 @@ void icmp_send(struct sk_buff *skb_in, u8 type, u8 code, u32 info)
     if (!icmp_may_send(skb_in))
         return;
     if (!icmp_rate_allow()) {
+        ICMP_INC_STATS(RATELIMITGLOBAL);
         netdev_count_drop(skb_in->dev, SKB_DROP_REASON_ICMP_RATELIMIT);
         return;
     }
@@ -159,6 +165,7 @@ static int icmp_unreach(struct sk_buff *skb)
     inner = (const struct iphdr *)skb->data;
     if (!pskb_may_pull(skb, sizeof(*inner)) || iph_version(inner) != IPVERSION ||
         iph_hlen(inner) < sizeof(*inner) || !pskb_may_pull(skb, iph_hlen(inner) + 8)) {
+        ICMP_INC_STATS(INERRORS);
         kfree_skb_reason(skb, SKB_DROP_REASON_ICMP_TRUNCATED);
         return -EINVAL;
     }
@@ -174,11 +181,15 @@ static int icmp_rcv(struct sk_buff *skb)
     enum skb_drop_reason reason = SKB_DROP_REASON_ICMP_TRUNCATED;
     const struct icmphdr *icmph = (const struct icmphdr *)skb->data;
 
+    ICMP_INC_STATS(INMSGS);
     if (!pskb_may_pull(skb, sizeof(*icmph)))
-        goto drop;
+        goto bad;
     reason = SKB_DROP_REASON_ICMP_CSUM;
-    if (ip_compute_csum(skb->data, skb->len))
-        goto drop;
+    if (ip_compute_csum(skb->data, skb->len)) {
+        ICMP_INC_STATS(CSUMERRORS);
+        goto bad;
+    }
+    ICMPMSGIN_INC_STATS(icmph->type);
     /* RFC 1122 §3.2.2.6 lets us ignore broadcast echo (Linux does); errors to broadcast are bogus. */
     reason = SKB_DROP_REASON_ICMP_BCAST;
     if (IPCB(skb)->rt_type != RTN_LOCAL)
@@ -200,6 +211,8 @@ static int icmp_rcv(struct sk_buff *skb)
         reason = SKB_DROP_REASON_ICMP_UNHANDLED;
         goto drop;
     }
+bad:
+    ICMP_INC_STATS(INERRORS);
 drop:
     kfree_skb_reason(skb, reason);
     return -EINVAL;

@@ -13,6 +13,7 @@
 #include <kernel/timer.h>
 #include <net/checksum.h>
 #include <net/icmp.h>
+#include <net/snmp.h>
 #include "ip_impl.h"
 
 struct ipq {
@@ -67,6 +68,8 @@ static void ipq_expire(struct timer_list *t)
     struct sk_buff *first = skb_queue_empty(&q->frags) ? NULL :
                             list_first_entry(&q->frags.head, struct sk_buff, list);
 
+    IP_INC_STATS(REASMTIMEOUT);
+    IP_INC_STATS(REASMFAILS);
     if (first && FRAG_CB(first)->offset == 0)
         icmp_send(first, ICMP_TIME_EXCEEDED, ICMP_EXC_FRAGTIME, 0);
     ipq_kill(q, SKB_DROP_REASON_IP_FRAG_TIMEOUT);
@@ -243,8 +246,14 @@ struct sk_buff *ip_defrag(struct sk_buff *skb)
         return NULL;
     whole = ipq_reasm(q);
     ipq_kill(q, whole ? SKB_DROP_REASON_NOT_DROPPED_YET : SKB_DROP_REASON_NOMEM);
+    if (whole)
+        IP_INC_STATS(REASMOKS);
+    else
+        IP_INC_STATS(REASMFAILS);
     return whole;
 drop:
+    if (!dup)                   /* a duplicate fails nothing: the datagram is still coming */
+        IP_INC_STATS(REASMFAILS);
     kfree_skb_reason(skb, reason);
     return NULL;
 }

@@ -8,6 +8,7 @@
 #include <kernel/errno.h>
 #include <net/checksum.h>
 #include <net/icmp.h>
+#include <net/snmp.h>
 #include <net/wire/ether.h>
 #include "ip_impl.h"
 
@@ -110,17 +111,34 @@ static int ip_local_deliver(struct sk_buff *skb)
     skb_reset_transport_header(skb);
     if (raw_deliver)
         raw_deliver(skb);
-    if (prot)
+    if (prot) {
+        IP_INC_STATS(INDELIVERS);
         return prot->handler(skb);
+    }
+    IP_INC_STATS(INUNKNOWNPROTOS);
     icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH, 0);
     kfree_skb_reason(skb, SKB_DROP_REASON_IP_NOPROTO);
     return -ENOPROTOOPT;
+}
+
+/*
+ * The MIB counter for a receive drop, as Linux's ip_rcv_core (header
+ * errors) and ip_error (not addressed to us: no forwarding) count them; a
+ * martian source is counted only by its drop reason there too.
+ */
+static void ip_count_rcv_drop(enum skb_drop_reason reason)
+{
+    if (reason == SKB_DROP_REASON_IP_INVALID_DEST || reason == SKB_DROP_REASON_IP_NOT_FOR_US)
+        IP_INC_STATS(INADDRERRORS);
+    else if (reason != SKB_DROP_REASON_IP_INVALID_SOURCE)
+        IP_INC_STATS(INHDRERRORS);
 }
 
 static int ip_rcv(struct sk_buff *skb, struct net_device *dev, struct packet_type *pt)
 {
     enum skb_drop_reason reason;
 
+    IP_INC_STATS(INPKTS);
     skb_reset_network_header(skb);
     IPCB(skb)->iif = dev->ifindex;
     reason = ip_check_header(skb);
@@ -130,12 +148,14 @@ static int ip_rcv(struct sk_buff *skb, struct net_device *dev, struct packet_typ
     if (reason)
         goto drop;
     if (ip_hdr(skb)->frag_off & htons(IP_MF | IP_OFFSET)) {
+        IP_INC_STATS(REASMREQDS);
         skb = ip_defrag(skb);
         if (!skb)
             return 0;
     }
     return ip_local_deliver(skb);
 drop:
+    ip_count_rcv_drop(reason);
     kfree_skb_reason(skb, reason);
     return -EINVAL;
 }

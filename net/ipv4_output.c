@@ -10,6 +10,7 @@
 #include <net/arp.h>
 #include <net/checksum.h>
 #include <net/icmp.h>
+#include <net/snmp.h>
 #include "ip_impl.h"
 
 /* RFC 6864: the ID only has to be unique per (src, dst, proto) for the reassembly timeout. */
@@ -53,6 +54,8 @@ static int ip_fragment(struct sk_buff *skb, const struct flowi4 *fl, struct net_
             err = -ENOMEM;
             break;
         }
+        IP_INC_STATS(FRAGCREATES);
+        IP_INC_STATS(OUTPKTS);
         skb_reserve(f, LL_MAX_HEADER);
         skb_reset_network_header(f);
         ip_fill_header((struct iphdr *)skb_put(f, hlen), hlen, hlen + n,
@@ -60,6 +63,10 @@ static int ip_fragment(struct sk_buff *skb, const struct flowi4 *fl, struct net_
         skb_put_data(f, skb->data + hlen + off, n);
         err = arp_output(f, dev, nexthop);
     }
+    if (err)
+        IP_INC_STATS(FRAGFAILS);
+    else
+        IP_INC_STATS(FRAGOKS);
     consume_skb(skb);
     return err;
 }
@@ -70,7 +77,12 @@ int ip_local_out(struct sk_buff *skb, const struct flowi4 *fl, const struct rtab
     __be32_t nexthop = rt->rt_gateway ? rt->rt_gateway : fl->daddr;
     unsigned tot = sizeof(struct iphdr) + skb->len;
 
+    IP_INC_STATS(OUTREQUESTS);
     if (tot > IP_MAXPACKET || (fl->df && tot > dev->mtu)) {
+        if (tot > IP_MAXPACKET)
+            IP_INC_STATS(OUTDISCARDS);
+        else
+            IP_INC_STATS(FRAGFAILS);    /* DF: Linux's ip_fragment counts it so */
         kfree_skb_reason(skb, SKB_DROP_REASON_IP_FRAG_NEEDED);
         return -EMSGSIZE;
     }
@@ -78,8 +90,10 @@ int ip_local_out(struct sk_buff *skb, const struct flowi4 *fl, const struct rtab
     skb_reset_network_header(skb);
     ip_fill_header((struct iphdr *)skb->data, sizeof(struct iphdr), tot,
                    fl->df ? IP_DF : 0, fl, htons(ip_ident++));
-    if (tot <= dev->mtu)
+    if (tot <= dev->mtu) {
+        IP_INC_STATS(OUTPKTS);
         return arp_output(skb, dev, nexthop);
+    }
     return ip_fragment(skb, fl, dev, nexthop);
 }
 
