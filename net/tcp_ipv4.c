@@ -14,6 +14,7 @@
 #include <net/checksum.h>
 #include <net/icmp.h>
 #include <net/ip.h>
+#include <net/proc_net.h>
 #include "tcp_impl.h"
 
 struct tcp_mib tcp_stats;
@@ -132,6 +133,28 @@ void tcp_reqsk_purge_listener(struct sock *sk)
             if (req->rsk_listener == sk)
                 reqsk_drop(req);
     }
+}
+
+/* /proc/net/tcp and the console table (<net/proc_net.h>): listeners, then connections. */
+void tcp_for_each_sock(sock_walk_fn fn, void *arg)
+{
+    struct sock *sk;
+
+    for (unsigned i = 0; i < TCP_LHASH_SIZE; i++)
+        list_for_each_entry(sk, &tcp_lhash[i], sk_node)
+            fn(sk, arg);
+    for (unsigned i = 0; i < TCP_EHASH_SIZE; i++)
+        list_for_each_entry(sk, &tcp_ehash[i], sk_node)
+            fn(sk, arg);
+}
+
+void tcp_for_each_request(void (*fn)(const struct request_sock *req, void *arg), void *arg)
+{
+    struct request_sock *req;
+
+    for (unsigned i = 0; i < TCP_RHASH_SIZE; i++)
+        list_for_each_entry(req, &tcp_rhash[i], node)
+            fn(req, arg);
 }
 
 /* ---- the bind table (Linux inet_csk_bind_conflict) ------------------------------ */

@@ -14,6 +14,7 @@
 #include <net/checksum.h>
 #include <net/icmp.h>
 #include <net/inetdevice.h>
+#include <net/proc_net.h>
 #include <net/udp.h>
 
 #define UDP_ARP_POLL_NS (10 * NSEC_PER_MSEC)    /* re-check of a resolving neighbour */
@@ -347,6 +348,16 @@ void udp_stats_print(void)
             (unsigned long long)udp_stats.in_errors, (unsigned long long)udp_stats.out_datagrams,
             (unsigned long long)udp_stats.rcvbuf_errors,
             (unsigned long long)udp_stats.in_csum_errors, udp_table.count);
+}
+
+/* /proc/net/udp and the console table (<net/proc_net.h>): every bound sock. */
+void udp_for_each_sock(sock_walk_fn fn, void *arg)
+{
+    struct sock *sk;
+
+    for (unsigned i = 0; i < INET_BIND_BUCKETS; i++)
+        list_for_each_entry(sk, &udp_table.buckets[i], sk_bind_node)
+            fn(sk, arg);
 }
 
 static const struct net_protocol udp_protocol = { .handler = udp_rcv, .err_handler = udp_err };
