@@ -49,12 +49,6 @@ struct sock_row {
     u32 syn_qlen, max_backlog;  /* listeners */
 };
 
-/* Stand-ins until the table owners link theirs in (see <net/proc_net.h>). */
-__attribute__((weak)) void udp_for_each_sock(sock_walk_fn fn, void *arg) {}
-__attribute__((weak)) void tcp_for_each_sock(sock_walk_fn fn, void *arg) {}
-__attribute__((weak)) void tcp_for_each_request(void (*fn)(const struct request_sock *, void *),
-                                                void *arg) {}
-
 /* Linux prints %pK, a hashed pointer: unique per object, no address leaked. */
 static unsigned long long ptr_hash(const void *p)
 {

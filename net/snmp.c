@@ -17,13 +17,6 @@ u64 ip_mib[IPSTATS_MIB_MAX];
 u64 icmp_mib[ICMP_MIB_MAX];
 u64 icmpmsg_mib[2][256];
 
-/*
- * Until net/tcp_ipv4.c links in and defines the real one: a zero MIB, so
- * the Tcp lines exist (as on a Linux with no TCP traffic).  The strong
- * definition replaces this at link time.
- */
-__attribute__((weak)) struct tcp_mib tcp_stats;
-
 static const char *const ip_names[] = {
 #define IPSTATS_NAME(e, name) name,
     IPSTATS_MIB_FIELDS(IPSTATS_NAME)

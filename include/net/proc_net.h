@@ -8,8 +8,7 @@
  * Rules for all walks: fn runs in the caller's context (thread or softirq;
  * never from a hard IRQ), must not sleep, allocate socks or change any
  * table; the order is the table's own (Linux prints listeners first, then
- * the established hash).  Until an owner links its walk in, a weak empty
- * one in net/proc_net.c stands in (the table then shows no rows).
+ * the established hash).
  */
 #ifndef NET_PROC_NET_H
 #define NET_PROC_NET_H
