@@ -11,7 +11,9 @@
  *
  * Lifetime: kthread_create() allocates the struct and a KSTACK_SIZE stack;
  * kthread_join() frees both once the thread is TASK_DEAD and off the CPU.
- * Every created thread must be joined exactly once.  The boot context is
+ * Every created thread is either joined exactly once or detached
+ * (kthread_detach: freed by a later thread_alloc once dead, as Linux reaps
+ * CLONE_THREAD children itself).  The boot context is
  * thread "init" (tid 1, never exits); the idle thread (tid 2) runs softirqs
  * and halts when nothing is runnable.  Hooks for the context switch (TSS.RSP0
  * now, FPU state later through thread->arch) live in kernel/sched/sched.c.
@@ -58,6 +60,13 @@ struct thread *get_current(void);
 struct thread *kthread_create(const char *name, int (*fn)(void *arg), void *arg);
 /* Wait until t has exited, free it and return its exit code.  Thread context only. */
 int kthread_join(struct thread *t);
+/*
+ * Nobody will join t: once it has exited its memory is freed by the next
+ * kthread_create() (lazily, so memory of dead detached threads is bounded by
+ * how many died since the last creation).  Thread context; at most once,
+ * never together with kthread_join().
+ */
+void kthread_detach(struct thread *t);
 /* End the current thread with `code` (also what returning from fn does). */
 void thread_exit(int code) __attribute__((noreturn));
 
@@ -81,6 +90,13 @@ void yield(void);
 u64 schedule_timeout(u64 timeout_ns);
 /* Sleep at least ms milliseconds (the timer facility's granularity decides how much more). */
 void msleep(unsigned long ms);
+
+/*
+ * True when the running user thread's time slice (10 ms) ran out while
+ * another thread was runnable; the return to user mode then yields, and
+ * schedule() clears it.
+ */
+bool need_resched(void);
 
 /* True while the idle thread runs: interrupt exit may then run softirqs. */
 bool current_is_idle(void);

@@ -10,6 +10,7 @@
 #include <kernel/console.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
+#include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/softirq.h>
 #include <kernel/spinlock.h>
@@ -163,12 +164,16 @@ void set_vector_handler(int vector, void (*handler)(struct pt_regs *regs))
  * Softirqs run on the way out of an interrupt that hit user mode or the idle
  * thread, never thread-context kernel code (the kernel is not preemptible).
  * do_softirq() enables interrupts while actions run and returns at once
- * when called from an interrupt nested in them.
+ * when called from an interrupt nested in them.  Only an interrupt that hit
+ * user mode may then preempt (exit_to_user_mode): the kernel stack holds
+ * just this frame, and the thread resumes through it when next picked.
  */
 static void irq_exit(const struct pt_regs *regs)
 {
     if (softirq_pending() && (user_mode(regs) || current_is_idle()))
         do_softirq();
+    if (user_mode(regs))
+        exit_to_user_mode();
 }
 
 void common_interrupt(struct pt_regs *regs)

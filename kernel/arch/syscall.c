@@ -31,11 +31,21 @@ void syscall_dispatch(struct pt_regs *regs);
 void user_enter(u64 rip, u64 rsp) __noreturn;
 bool cpu_has_smap;                      /* read by uaccess.S: STAC/CLAC #UD without SMAP */
 
-/* Linux's convention: number in rax, arguments in rdi, rsi, rdx, r10, r8, r9. */
+/*
+ * Linux's convention: number in rax, arguments in rdi, rsi, rdx, r10, r8, r9.
+ * Interrupts are on; exit_to_user_mode() may switch away (preemption) or end
+ * the thread (exit_group elsewhere) before the SYSRET.
+ */
 void syscall_dispatch(struct pt_regs *regs)
 {
     regs->rax = (u64)do_syscall(regs->rax, regs->rdi, regs->rsi, regs->rdx,
                                 regs->r10, regs->r8, regs->r9);
+    exit_to_user_mode();
+}
+
+struct pt_regs *current_user_regs(void)
+{
+    return (struct pt_regs *)uthread(current)->kstack_top - 1;
 }
 
 static void protection_init(void)

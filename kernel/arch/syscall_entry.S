@@ -95,6 +95,17 @@ syscall_entry:
     iretq
     .size syscall_entry, . - syscall_entry
 
+/* void user_return(struct pt_regs *regs [rdi]): IRETQ with the frame's own registers. */
+    .global user_return
+    .type user_return, @function
+user_return:
+    cli
+    movq    %rdi, %rsp
+    POP_REGS
+    addq    $16, %rsp                   /* vector and error code */
+    iretq
+    .size user_return, . - user_return
+
 /* void user_enter(u64 rip [rdi], u64 rsp [rsi]): an IRETQ frame, clean registers. */
     .global user_enter
     .type user_enter, @function

@@ -3,8 +3,11 @@
  * idle thread and sleeping with a timeout.  Above: wait queues, thread.c and
  * every blocking caller.  Below: kernel/arch/switch.S, the TSS (RSP0 for
  * ring-3 interrupts), the timer facility and softirqs (run by idle).
- * Owns `current` and the run queue.  Both change only with interrupts off,
- * because wake_up_process() also runs in hard IRQ context.
+ * Owns `current`, the run queue and the time slice.  Both change only with
+ * interrupts off, because wake_up_process() also runs in hard IRQ context.
+ * Preemption (user mode only): a timer marks need_resched once the running
+ * user thread has had SCHED_SLICE_NS and another thread waits; the return
+ * to user mode (exit_to_user_mode) then yields.
  */
 #include <kernel/arch/desc.h>
 #include <kernel/arch/user.h>
@@ -21,6 +24,16 @@ static struct thread *idle_thread;
 /* TASK_RUNNING threads other than current and idle, in the order they run. */
 static LIST_HEAD(runqueue);
 static DEFINE_SPINLOCK(rq_lock);
+
+/*
+ * 10 ms, Linux's order of magnitude: short enough that a spinning thread
+ * delays the others little, long enough that the timer costs ~100 interrupts
+ * per second (each a VM exit under emulation) and only while user code runs.
+ */
+#define SCHED_SLICE_NS (10 * NSEC_PER_MSEC)
+static struct timer_list slice_timer;
+static u64 slice_start;                 /* ns: when current (a user thread) was switched in */
+static bool resched;                    /* the slice ran out with others runnable */
 
 struct thread *get_current(void)
 {
@@ -56,11 +69,51 @@ int wake_up_process(struct thread *t)
     return woke;
 }
 
+bool need_resched(void)
+{
+    return READ_ONCE(resched);
+}
+
+/*
+ * Softirq context.  Only a user thread (t->arch set) is ever preempted; for
+ * kernel threads and idle the timer just lapses, and the next switch to a
+ * user thread re-arms it.  With nobody else runnable the slice is renewed.
+ */
+static void slice_expired(struct timer_list *t)
+{
+    u64 now = ktime_get_ns();
+
+    if (!current_thread->arch)
+        return;
+    if (now >= slice_start + SCHED_SLICE_NS) {
+        if (!list_empty(&runqueue)) {
+            WRITE_ONCE(resched, true);
+            return;
+        }
+        slice_start = now;
+    }
+    mod_timer(&slice_timer, slice_start + SCHED_SLICE_NS);
+}
+
+/*
+ * A pending slice timer is left alone (it re-checks slice_start when it
+ * fires) so that a thread blocking and waking often costs no clock-event
+ * reprogramming (an APIC write, a VM exit) per switch.
+ */
+static void slice_begin(void)
+{
+    slice_start = ktime_get_ns();
+    if (!timer_pending(&slice_timer))
+        mod_timer(&slice_timer, slice_start + SCHED_SLICE_NS);
+}
+
 /* Interrupts off.  user_switch_to() moves user state (FPU, FS base, SYSCALL stack). */
 static void context_switch(struct thread *prev, struct thread *next)
 {
     if (*(u64 *)prev->kstack != STACK_END_MAGIC)
         panic("sched: kernel stack overflow in thread %d (%s)", prev->tid, prev->name);
+    if (next->arch)
+        slice_begin();
     next->switches++;
     current_thread = next;
     tss_set_rsp0((u64)next->kstack + KSTACK_SIZE);
@@ -75,6 +128,7 @@ void schedule(void)
 
     /* Interrupts stay off until the next thread restores its own flags. */
     local_irq_save(irq);
+    WRITE_ONCE(resched, false);
     spin_lock_irqsave(&rq_lock, flags);
     if (prev->state == TASK_RUNNING && prev != idle_thread)
         list_add_tail(&prev->run_node, &runqueue);
@@ -169,6 +223,7 @@ void sched_init(void)
         panic("sched: no memory for the idle thread");
     idle_thread->state = TASK_RUNNING;  /* always runnable, never on the run queue */
     tss_set_rsp0((u64)current_thread->kstack + KSTACK_SIZE);
+    timer_setup(&slice_timer, slice_expired);
     pr_info("sched: init (tid %d) and idle (tid %d), %u KiB kernel stacks",
             current_thread->tid, idle_thread->tid, KSTACK_SIZE / 1024);
 }

@@ -20,9 +20,17 @@ _Static_assert((PAGE_SIZE << KSTACK_ORDER) == KSTACK_SIZE, "KSTACK_ORDER must ma
 struct kthread {
     struct thread thread;
     struct wait_queue_head exited;      /* woken once, by thread_exit() */
+    bool detached;                      /* kthread_detach(): freed by reap_zombies() */
+    struct list_head zombie_node;       /* on `zombies` once a detached thread died */
 };
 
 static LIST_HEAD(all_threads);
+/*
+ * Dead detached threads.  One that is on this list has made its final
+ * switch whenever another thread runs (uniprocessor, and thread_exit()
+ * cannot be preempted), so its stack is free to go.
+ */
+static LIST_HEAD(zombies);
 static unsigned thread_count;
 static int next_tid = 1;
 static struct kthread init_kthread;     /* the boot context: never exits */
@@ -56,16 +64,36 @@ struct thread *thread_adopt_boot(void)
     return t;
 }
 
+static void thread_free(struct kthread *k)
+{
+    list_del(&k->thread.all_node);
+    thread_count--;
+    free_pages(k->thread.kstack, KSTACK_ORDER);
+    kfree(k);
+}
+
+static void reap_zombies(void)
+{
+    while (!list_empty(&zombies)) {
+        struct kthread *k = list_first_entry(&zombies, struct kthread, zombie_node);
+
+        list_del(&k->zombie_node);
+        thread_free(k);
+    }
+}
+
 /*
  * No guard page: unmapping one needs the page-table code, so overflow is
  * caught (late) by the STACK_END_MAGIC check on every switch instead.
  */
 struct thread *thread_alloc(const char *name, int (*fn)(void *arg), void *arg)
 {
-    struct kthread *k = kzalloc(sizeof(*k));
+    struct kthread *k;
     struct switch_frame *frame;
     struct thread *t;
 
+    reap_zombies();
+    k = kzalloc(sizeof(*k));
     if (!k)
         return NULL;
     t = &k->thread;
@@ -110,7 +138,10 @@ void thread_exit(int code)
     BUG_ON(t == &init_kthread.thread || current_is_idle());
     t->exit_code = code;
     t->state = TASK_DEAD;               /* wake_up_process() ignores it from now on */
-    wake_up_all(&to_kthread(t)->exited);
+    if (to_kthread(t)->detached)
+        list_add_tail(&to_kthread(t)->zombie_node, &zombies);
+    else
+        wake_up_all(&to_kthread(t)->exited);
     schedule();                         /* DEAD: never put back on the run queue */
     panic("sched: dead thread %d (%s) ran again", t->tid, t->name);
 }
@@ -127,11 +158,19 @@ int kthread_join(struct thread *t)
      */
     wait_event(&k->exited, READ_ONCE(t->state) == TASK_DEAD);
     code = t->exit_code;
-    list_del(&t->all_node);
-    thread_count--;
-    free_pages(t->kstack, KSTACK_ORDER);
-    kfree(k);
+    thread_free(k);
     return code;
+}
+
+void kthread_detach(struct thread *t)
+{
+    struct kthread *k = to_kthread(t);
+
+    BUG_ON(k->detached || t == &init_kthread.thread);
+    k->detached = true;
+    /* Already dead (and, not being current, off the CPU): nobody else will free it. */
+    if (READ_ONCE(t->state) == TASK_DEAD && t != current)
+        thread_free(k);
 }
 
 unsigned nr_threads(void)

@@ -1,5 +1,5 @@
 /*
- * Identity and limits: getpid, gettid, getppid, get[e]uid, get[e]gid, uname,
+ * Identity and limits: getpid, getppid, get[e]uid, get[e]gid, uname,
  * prlimit64, getrlimit, setrlimit, sched_yield (getpid(2), uname(2),
  * getrlimit(2), sched_yield(2)).  Above: do_syscall().  Below: init_process
  * (the one process) and the scheduler.  The app is pid 1 with no parent
@@ -23,8 +23,7 @@ static long sys_getpid(unsigned long a0, unsigned long a1, unsigned long a2,
     return init_process.pid;
 }
 SYSCALL_DEFINE(getpid, sys_getpid);
-/* One user thread until clone(2) exists, and a main thread's tid is its pid. */
-SYSCALL_DEFINE(gettid, sys_getpid);
+/* gettid(2) is kernel/user/clone.c's: each thread has its own. */
 
 static long sys_zero(unsigned long a0, unsigned long a1, unsigned long a2,
                      unsigned long a3, unsigned long a4, unsigned long a5)

@@ -7,6 +7,7 @@
 #ifndef KERNEL_ARCH_USER_H
 #define KERNEL_ARCH_USER_H
 
+#include <kernel/irq.h>
 #include <kernel/process.h>
 
 /*
@@ -22,6 +23,19 @@ void user_arch_init(void);
  * FS base live.  current must have been set up by user_thread_init().
  */
 void user_start(u64 rip, u64 rsp) __noreturn;
+
+/*
+ * Leave the kernel for good on this stack: ring 3 with every register from
+ * *regs (a frame with user cs/ss; regs may be on this stack), interrupts
+ * off until the IRETQ.  What a new clone(2) child starts with.
+ */
+void user_return(struct pt_regs *regs) __noreturn;
+
+/*
+ * The user registers of the current thread's syscall in progress (its
+ * SYSCALL frame, at the top of its kernel stack; Linux task_pt_regs).
+ */
+struct pt_regs *current_user_regs(void);
 
 /*
  * Per-thread user state for `t`: the FPU save area (init state), the kernel
