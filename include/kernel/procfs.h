@@ -60,7 +60,7 @@ struct proc_entry *proc_lookup(const char *path, int *err);
  * of *len bytes, growing the buffer until it fits (up to PROC_MAX_BYTES).
  * 0, -ENOMEM, -EFBIG, or show()'s error.  Also for the console tables.
  */
-#define PROC_MAX_BYTES  (8u << 20)
+#define PROC_MAX_BYTES  (4u << 20)    /* the largest kmalloc (order 10) */
 int proc_generate(int (*show)(struct seq_buf *m), char **out, size_t *len);
 
 #endif
