@@ -124,26 +124,24 @@ u32 tcp_sack_mark_lost(struct tcp_sock *tp)
 
 struct sk_buff *tcp_sack_next_seg(struct tcp_sock *tp, bool rule3_ok)
 {
-    struct sk_buff *skb, *rule3 = NULL;
-    bool sacked_above = false;
+    struct sk_buff *skb, *cand = NULL, *rule3 = NULL;
 
     for_each_outstanding(tp_sk(tp), skb) {
         u8 s = TCP_SKB_CB(skb)->sacked;
 
-        if (s & (TCPCB_SACKED_ACKED | TCPCB_SACKED_RETRANS)) {
-            sacked_above |= s & TCPCB_SACKED_ACKED;
+        if (s & TCPCB_SACKED_ACKED) {
+            if (cand && !rule3)
+                rule3 = cand;                   /* a hole with SACKed data above it */
             continue;
         }
+        if (s & TCPCB_SACKED_RETRANS)
+            continue;
         if (s & TCPCB_LOST)
             return skb;                         /* rule 1 */
-        if (!rule3)
-            rule3 = skb;
+        if (!cand)
+            cand = skb;
     }
-    /* Rule 3 only for a hole with SACKed data above it. */
-    if (rule3_ok && rule3 && sacked_above && tp->sacked_out &&
-        SEQ_LT(TCP_SKB_CB(rule3)->seq, tp->snd_nxt))
-        return rule3;
-    return NULL;
+    return rule3_ok ? rule3 : NULL;             /* rule 3 */
 }
 
 void tcp_sack_mark_retransmitted(struct tcp_sock *tp, struct sk_buff *skb)

@@ -1,0 +1,2 @@
+UNIT_TESTS += tcp_ofo
+tcp_ofo_SRCS = $(NET_TEST_SRCS)

@@ -1,0 +1,2 @@
+UNIT_TESTS += tcp_sack
+tcp_sack_SRCS = $(NET_TEST_SRCS)
