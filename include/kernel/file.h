@@ -33,12 +33,24 @@ struct file_operations {
     bool seekable;              /* false: pread/pwrite/lseek give -ESPIPE */
 };
 
+/*
+ * Someone who must hear of a file's end before f_op->release: epoll, whose
+ * callbacks sit on the file's wait queues (kernel/fs/eventpoll.c embeds this
+ * in its per-file list of watches; Linux's f_ep).  The owner sets and clears
+ * f_watch; the last fput calls release(f) first, as Linux's __fput calls
+ * eventpoll_release(), so no callback outlives the queue it hangs on.
+ */
+struct file_watch {
+    void (*release)(struct file *f);
+};
+
 struct file {
     unsigned refcount;
     unsigned f_flags;           /* O_ACCMODE | O_APPEND | O_NONBLOCK */
     u64 f_pos;                  /* bytes */
     const struct file_operations *f_op;
     void *private_data;         /* owned by the implementation behind f_op */
+    struct file_watch *f_watch; /* NULL unless epoll watches the file */
 };
 
 /* A new file with one reference, or NULL when out of memory. */

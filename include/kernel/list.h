@@ -65,6 +65,20 @@ static inline void list_move_tail(struct list_head *e, struct list_head *head)
     list_add_tail(e, head);
 }
 
+/* Move every entry of `list` to the front of `head` (order kept); `list` is left empty. */
+static inline void list_splice_init(struct list_head *list, struct list_head *head)
+{
+    struct list_head *first = list->next, *last = list->prev;
+
+    if (list_empty(list))
+        return;
+    first->prev = head;
+    last->next = head->next;
+    head->next->prev = last;
+    head->next = first;
+    INIT_LIST_HEAD(list);
+}
+
 #define list_entry(ptr, type, member) container_of(ptr, type, member)
 #define list_first_entry(head, type, member) list_entry((head)->next, type, member)
 #define list_for_each(pos, head) \

@@ -21,6 +21,13 @@ void udelay(unsigned long us);  /* busy-wait at least us (errs long before time_
 void time_init(void);
 
 /*
+ * Copy in a user struct timespec at utp and turn it into ns (saturating: a
+ * sleep of 2^63 s is forever).  -EFAULT, or -EINVAL unless tv_sec >= 0 and
+ * 0 <= tv_nsec < 1e9 (timespec64_valid).  In kernel/sys/time.c.
+ */
+int get_timespec_ns(unsigned long utp, u64 *ns);
+
+/*
  * The clock-event seam used by the timer facility: fire the timer interrupt at
  * (or soon after) `expires_ns` on the monotonic clock.  One-shot; the latest
  * call wins; UINT64_MAX stops it.  Only kernel/timer.c calls it (it tracks

@@ -15,6 +15,7 @@
 #include <kernel/errno.h>
 #include <kernel/file.h>
 #include <kernel/mm.h>
+#include <kernel/poll.h>
 #include <kernel/spinlock.h>
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
@@ -48,7 +49,7 @@ static void console_rx(char c)
     else
         con_in.dropped++;
     spin_unlock_irqrestore(&con_in.lock, flags);
-    wake_up(&con_wq);
+    wake_up_poll(&con_wq, EPOLLIN | EPOLLRDNORM);
 }
 
 /* Copy up to len queued bytes to ubuf; consumed only if the copy succeeds (pipe_read's rule). */
@@ -116,9 +117,27 @@ static long con_ioctl(struct file *f, unsigned cmd, unsigned long arg)
     return put_user((int)con_in_used(), (int *)arg);
 }
 
+/*
+ * poll(2) as a pipe end answers (Linux's pipe_poll): the read side is
+ * readable while input is queued; the write side is always writable
+ * (console_write() never blocks).  No hang-up: the line never closes.
+ */
+static unsigned con_poll(struct file *f, poll_table *pt)
+{
+    unsigned acc = f->f_flags & O_ACCMODE, mask = 0;
+
+    poll_wait(f, &con_wq, pt);
+    if (acc != O_WRONLY && con_in_used())
+        mask |= EPOLLIN | EPOLLRDNORM;
+    if (acc != O_RDONLY)
+        mask |= EPOLLOUT | EPOLLWRNORM;
+    return mask;
+}
+
 static const struct file_operations console_fops = {
     .read = con_read,
     .write = con_write,
+    .poll = con_poll,
     .ioctl = con_ioctl,
     .seekable = false,
 };

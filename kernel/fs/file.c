@@ -27,6 +27,8 @@ void fput(struct file *f)
 {
     if (--f->refcount)
         return;
+    if (f->f_watch)
+        f->f_watch->release(f);
     if (f->f_op->release)
         f->f_op->release(f);
     kfree(f);

@@ -129,12 +129,8 @@ static long sys_time(unsigned long utloc, unsigned long a1, unsigned long a2,
 }
 SYSCALL_DEFINE(time, sys_time);
 
-/*
- * Copy in a timespec and turn it into ns (saturating: a sleep of 2^63 s is
- * forever).  -EFAULT, or -EINVAL unless tv_sec >= 0 and 0 <= tv_nsec < 1e9
- * (timespec64_valid).
- */
-static int get_timespec_ns(unsigned long utp, u64 *ns)
+/* Declared in <kernel/time.h> (timerfd uses it too). */
+int get_timespec_ns(unsigned long utp, u64 *ns)
 {
     struct user_timespec ts;
 
