@@ -35,6 +35,8 @@ import os
 import platform
 import re
 import select
+import shutil
+import signal
 import socket
 import statistics
 import struct
@@ -99,9 +101,25 @@ class Bench:
     def __init__(self, a):
         self.a = a
         self.linux = linux_guest.fetch()
-        self.kernel = os.path.join(BUILD, "kernel.elf")
-        self.apps = {n: os.path.join(a.apps, n) for n in ("echo", "httpd")}
-        self.idle = os.path.join(BENCH, "idle")
+        # Snapshot what is benchmarked: others rebuild build/kernel.elf and
+        # build/apps/ in this tree while a run goes on, and every round must
+        # boot the same bytes.
+        snap = os.path.join(BENCH, "snapshot")
+        shutil.rmtree(snap, ignore_errors=True)
+        os.makedirs(os.path.join(snap, "apps"))
+        self.kernel = os.path.join(snap, "kernel.elf")
+        try:
+            shutil.copyfile(os.path.join(BUILD, "kernel.elf"), self.kernel)
+        except FileNotFoundError:
+            sys.exit("bench: build/kernel.elf missing: run `make` (make bench does)")
+        self.apps = {}
+        for n in ("echo", "httpd", "idle"):
+            src = os.path.join(BENCH, "idle") if n == "idle" else os.path.join(a.apps, n)
+            if os.path.exists(src):
+                self.apps[n] = os.path.join(snap, "apps", n)
+                shutil.copy2(src, self.apps[n])
+        self.idle = self.apps["idle"]
+        self.guests = []
         self.initramfs = {}
         self.samples = {k: {s: [] for s in SIDES} for k in FIGURES}
         self.na = {k: {} for k in FIGURES}        # key -> {side or "both": reason}
@@ -110,9 +128,8 @@ class Bench:
         self.nlog = 0
 
     def app(self, name):
-        """Path of build/apps/<name>, or None if it is not built."""
-        p = self.apps.get(name) or os.path.join(self.a.apps, name)
-        return p if os.path.exists(p) else None
+        """Path of the snapshot of build/apps/<name>, or None if not built."""
+        return self.apps.get(name)
 
     def initrd_for(self, app):
         if app not in self.initramfs:
@@ -134,7 +151,13 @@ class Bench:
         path = os.path.join(LOGS, f"{self.nlog:03d}-{side}-{tag}.log")
         # A fresh guest, a fresh wire: no connection tracking or sockets of
         # the previous guest linger (the permanent neighbour entry stays).
-        return Guest(argv, log_path=path)
+        g = Guest(argv, log_path=path)
+        self.guests.append(g)
+        return g
+
+    def kill_all(self):
+        for g in self.guests:
+            g.kill()
 
     # --- measurements --------------------------------------------------------
     def record(self, key, side, fn):
@@ -538,6 +561,7 @@ def environment(b):
             "git_commit": first(["git", "-C", ROOT, "rev-parse", "HEAD"]) +
             (" (tree modified)" if dirty.strip() else ""),
             "wrk": first(["dpkg-query", "-W", "-f", "${Version}", "wrk"]),
+            "kernel_elf_sha256": first(["sha256sum", b.kernel], r"^(\w+)"),
         },
         "accel": qemu.detect_accel(b.a.accel),
         "firmware": "qboot (both guests)",
@@ -709,10 +733,21 @@ def run_outside(a, argv):
         ip("-n", ns, "addr", "add", f"{HOST}/24", "dev", "tap0")
         ip("-n", ns, "link", "set", "tap0", "up")
         ip("-n", ns, "neigh", "replace", GUEST, "lladdr", MAC, "dev", "tap0", "nud", "permanent")
-        return subprocess.run(["ip", "netns", "exec", ns, sys.executable, os.path.abspath(__file__),
-                               "--in-netns", *argv]).returncode
+        inner = subprocess.Popen(["ip", "netns", "exec", ns, sys.executable,
+                                  os.path.abspath(__file__), "--in-netns", *argv])
+        try:
+            return inner.wait()
+        except KeyboardInterrupt:
+            # The inner run kills its QEMU and clients, then exits.
+            inner.send_signal(signal.SIGTERM)
+            inner.wait()
+            return 130
     finally:
         subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+
+
+def interrupted(signum, frame):
+    raise KeyboardInterrupt
 
 
 def main():
@@ -735,6 +770,9 @@ def main():
                     help="report to regenerate ('' for none)")
     ap.add_argument("--in-netns", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
+    # Explicit handlers: a background job inherits SIGINT ignored.
+    signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGINT, interrupted)
     if not a.in_netns:
         return run_outside(a, sys.argv[1:])
     a.rounds = a.rounds or (1 if a.quick else 5)
@@ -748,6 +786,16 @@ def main():
         if not os.path.exists(os.path.join(BENCH, p)):
             sys.exit(f"bench: build/bench/{p} missing: run `make bench` (tools/bench/bench.mk)")
     b = Bench(a)
+    try:
+        return run_inside(a, b, groups)
+    except KeyboardInterrupt:
+        log("bench: interrupted")
+        return 130
+    finally:
+        b.kill_all()
+
+
+def run_inside(a, b, groups):
     env = environment(b)
     before = loadavg()
     log(f"bench: {a.rounds} round(s), {a.seconds} s per figure, {a.pings} pings; "
