@@ -176,14 +176,17 @@ long tcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags, int
             break;
         if (copied >= target && (copied == len || skb_queue_empty(&sk->sk_receive_queue) || peek))
             break;
-        if (copied >= target || (sk->sk_shutdown & RCV_SHUTDOWN))
+        /* Linux's order: end of stream, then a pending error, then shutdown, then never connected. */
+        if (copied >= target || sock_flag(sk, SOCK_DONE))
             break;
         if (sk->sk_err) {
             err = copied ? 0 : sock_error(sk);
             break;
         }
+        if (sk->sk_shutdown & RCV_SHUTDOWN)
+            break;
         if (sk->sk_state == TCP_CLOSE) {
-            err = sock_flag(sk, SOCK_DONE) ? 0 : -ENOTCONN;
+            err = -ENOTCONN;
             break;
         }
         if (!peek)

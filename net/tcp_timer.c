@@ -155,8 +155,8 @@ static void tcp_retransmit_timer(struct sock *sk)
     head = list_first_entry(&sk->sk_write_queue.head, struct sk_buff, list);
     if (sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV)
         tcp_enter_loss(sk);
-    if (tcp_retransmit_skb(sk, head) == 0 || !icsk->icsk_retransmits)
-        icsk->icsk_retransmits++;
+    tcp_retransmit_skb(sk, head);   /* a failed send (no route, no memory) counts as a try too */
+    icsk->icsk_retransmits++;
     icsk->icsk_backoff++;
     tcp_reset_xmit_timer(sk, ICSK_TIME_RETRANS, tcp_rto_backoff(sk));
 }

@@ -1,0 +1,2 @@
+UNIT_TESTS += tcp_core
+tcp_core_SRCS = $(NET_TEST_SRCS)
