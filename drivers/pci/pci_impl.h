@@ -9,4 +9,7 @@ extern struct list_head pci_devices;    /* every function, in scan order (probe.
 /* Give addresses to BARs the firmware left at 0 (setup.c). */
 void pci_assign_unassigned(void);
 
+/* Switch config access to ECAM when ACPI describes it (ecam.c). */
+void pci_ecam_init(void);
+
 #endif

@@ -159,7 +159,10 @@ static int pci_scan_bus(u8 bus, struct pci_dev *parent)
 int pci_init(void)
 {
     struct pci_dev host = { .bus = 0, .devfn = 0 };
-    u8 ht = pci_read_config_byte(&host, PCI_HEADER_TYPE);
+    u8 ht;
+
+    pci_ecam_init();        /* before the first access: microvm has only ECAM */
+    ht = pci_read_config_byte(&host, PCI_HEADER_TYPE);
 
     if (pci_read_config_word(&host, PCI_VENDOR_ID) == 0xffff) {
         pr_warn("pci: no host bridge at 00:00.0");
