@@ -1,11 +1,11 @@
 /*
  * epoll instances and their items (epoll(7), epoll_create(2), epoll_ctl(2);
- * Linux's fs/eventpoll.c).  Above: the epoll_create1/epoll_ctl syscalls.
- * Below: each watched file's f_op->poll, through which ep_ptable_queue_proc()
- * hangs ep_poll_callback() on the file's wait queues; from then on the
+ * Linux's fs/eventpoll.c).  Above: epoll_ctl (eventpoll_ctl.c) and
+ * epoll_wait (eventpoll_wait.c).  Below: each watched file's f_op->poll,
+ * through which ep_ptable_queue_proc() hangs ep_poll_callback() on the
+ * file's wait queues; from then on the
  * file's wakers (sk_data_ready, eventfd writes, timer expiry ...) push the
  * item onto the ready list.  Nothing here ever scans all watched files.
- * Harvesting (epoll_wait) lives in eventpoll_wait.c.
  *
  * Lifetime: an item holds no reference on its file.  When the file's last
  * reference goes, fput() calls ep_file_release() (struct file_watch) first,
@@ -14,24 +14,9 @@
  */
 #include <kernel/errno.h>
 #include <kernel/mm.h>
-#include <kernel/process.h>
-#include <kernel/syscall.h>
-#include <kernel/uaccess.h>
 #include "eventpoll_impl.h"
 
 #define EP_HASH_MIN     16          /* buckets of a new instance */
-
-/* Events EPOLLEXCLUSIVE may come with (Linux's EPOLLEXCLUSIVE_OK_BITS). */
-#define EPOLLEXCLUSIVE_OK_BITS (EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLWAKEUP | \
-                                EPOLLET | EPOLLEXCLUSIVE)
-
-/* The items watching one file: hung on file->f_watch while non-empty (Linux's epitems_head). */
-struct ep_file_watch {
-    struct file_watch w;
-    struct list_head items;             /* epitem.fllink */
-};
-
-static struct fdtable *files(void) { return &init_process.files; }
 
 static unsigned ep_eventpoll_poll(struct file *f, poll_table *pt)
 {
@@ -61,7 +46,7 @@ static struct list_head *ep_bucket(struct eventpoll *ep, const struct file *f, i
     return &ep->hash[h >> 40 & (ep->hash_size - 1)];
 }
 
-static struct epitem *ep_find(struct eventpoll *ep, const struct file *f, int fd)
+struct epitem *ep_find(struct eventpoll *ep, const struct file *f, int fd)
 {
     struct epitem *epi;
 
@@ -221,7 +206,7 @@ static void ep_detach_file(struct epitem *epi)
 }
 
 /* Unhook, unlink and free epi (Linux's ep_remove). */
-static void ep_remove(struct eventpoll *ep, struct epitem *epi)
+void ep_remove(struct eventpoll *ep, struct epitem *epi)
 {
     unsigned long irqf;
 
@@ -253,7 +238,7 @@ static void ep_file_release(struct file *f)
     }
 }
 
-static int ep_insert(struct eventpoll *ep, const struct epoll_event *ev, struct file *tf, int fd)
+int ep_insert(struct eventpoll *ep, const struct epoll_event *ev, struct file *tf, int fd)
 {
     struct ep_pqueue epq = { .pt = { ep_ptable_queue_proc, ev->events } };
     struct epitem *epi = kzalloc(sizeof(*epi));
@@ -289,59 +274,13 @@ static int ep_insert(struct eventpoll *ep, const struct epoll_event *ev, struct 
 }
 
 /* New events and data; an item ready under the new mask is queued (how MOD re-arms ET and ONESHOT). */
-static int ep_modify(struct eventpoll *ep, struct epitem *epi, const struct epoll_event *ev)
+int ep_modify(struct eventpoll *ep, struct epitem *epi, const struct epoll_event *ev)
 {
     poll_table pt = { NULL, ev->events };
 
     epi->event = *ev;
     if (ep_item_poll(epi, &pt, 1))
         ep_set_ready(ep, epi);
-    return 0;
-}
-
-/* --- epoll of epoll: loops and depth (Linux's ep_loop_check) -------------- */
-
-/* How deep below `ep` the nesting goes (0: it watches no epoll), or -1 if it reaches `target`. */
-static int ep_depth_below(struct eventpoll *ep, struct eventpoll *target, int depth)
-{
-    struct epitem *epi;
-    int max = 0;
-
-    list_for_each_entry(epi, &ep->nested, nestlink) {
-        struct eventpoll *sub = epi->file->private_data;
-        int d;
-
-        if (sub == target || depth > EP_MAX_NESTS)
-            return -1;
-        d = ep_depth_below(sub, target, depth + 1);
-        if (d < 0)
-            return -1;
-        max = MAX(max, d + 1);
-    }
-    return max;
-}
-
-/* How many epolls are stacked above ep, through the watch list of its own file. */
-static int ep_depth_above(struct eventpoll *ep)
-{
-    struct file_watch *w = ep->file->f_watch;
-    struct epitem *epi;
-    int max = 0;
-
-    if (!w)
-        return 0;
-    list_for_each_entry(epi, &container_of(w, struct ep_file_watch, w)->items, fllink)
-        max = MAX(max, 1 + ep_depth_above(epi->ep));
-    return max;
-}
-
-/* -ELOOP if ep watching `to` would close a cycle or nest deeper than EP_MAX_NESTS. */
-static int ep_loop_check(struct eventpoll *ep, struct eventpoll *to)
-{
-    int below = ep_depth_below(to, ep, 0);
-
-    if (below < 0 || below + 1 + ep_depth_above(ep) > EP_MAX_NESTS)
-        return -ELOOP;
     return 0;
 }
 
@@ -381,125 +320,19 @@ static void ep_eventpoll_release(struct file *f)
     kfree(ep);
 }
 
-int do_epoll_create(int flags)
+struct file *ep_file_create(void)
 {
-    struct eventpoll *ep;
+    struct eventpoll *ep = ep_alloc();
     struct file *f;
-    int fd;
 
-    if (flags & ~EPOLL_CLOEXEC)
-        return -EINVAL;
-    ep = ep_alloc();
     if (!ep)
-        return -ENOMEM;
+        return NULL;
     f = alloc_file(&eventpoll_fops, ep, O_RDWR);
     if (!f) {
         kfree(ep->hash);
         kfree(ep);
-        return -ENOMEM;
+        return NULL;
     }
     ep->file = f;
-    fd = fd_install_lowest(files(), f, 0, flags & EPOLL_CLOEXEC);
-    if (fd < 0)
-        fput(f);
-    return fd;
+    return f;
 }
-
-/* The checks of do_epoll_ctl that need no item, in Linux's order: 0 or -EINVAL/-ELOOP. */
-static int ep_ctl_check(struct file *f, struct file *tf, int op, const struct epoll_event *ev)
-{
-    bool has_event = op != EPOLL_CTL_DEL;
-
-    if (f == tf || !is_file_epoll(f))
-        return -EINVAL;
-    if (has_event && (ev->events & EPOLLEXCLUSIVE)) {
-        /* The exclusive entry is queued at ADD time only; nested exclusive wakes are unsupported (Linux). */
-        if (op == EPOLL_CTL_MOD)
-            return -EINVAL;
-        if (op == EPOLL_CTL_ADD && (is_file_epoll(tf) || (ev->events & ~EPOLLEXCLUSIVE_OK_BITS)))
-            return -EINVAL;
-    }
-    if (op == EPOLL_CTL_ADD && is_file_epoll(tf))
-        return ep_loop_check(f->private_data, tf->private_data);
-    return 0;
-}
-
-static int ep_ctl_op(struct eventpoll *ep, int op, struct file *tf, int fd, struct epoll_event *ev)
-{
-    struct epitem *epi = ep_find(ep, tf, fd);
-
-    switch (op) {
-    case EPOLL_CTL_ADD:
-        if (epi)
-            return -EEXIST;
-        ev->events |= EPOLLERR | EPOLLHUP;
-        return ep_insert(ep, ev, tf, fd);
-    case EPOLL_CTL_DEL:
-        if (!epi)
-            return -ENOENT;
-        ep_remove(ep, epi);
-        return 0;
-    case EPOLL_CTL_MOD:
-        if (!epi)
-            return -ENOENT;
-        if (epi->event.events & EPOLLEXCLUSIVE)
-            return -EINVAL;
-        ev->events |= EPOLLERR | EPOLLHUP;
-        return ep_modify(ep, epi, ev);
-    default:
-        return -EINVAL;
-    }
-}
-
-int do_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
-{
-    struct file *f = fget(files(), epfd), *tf;
-    int err = -EBADF;
-
-    if (!f)
-        return -EBADF;
-    tf = fget(files(), fd);
-    if (!tf)
-        goto out;
-    err = -EPERM;                       /* the target must support poll */
-    if (!tf->f_op->poll)
-        goto out_tf;
-    if (op != EPOLL_CTL_DEL)
-        ev->events &= ~EPOLLWAKEUP;     /* needs CAP_BLOCK_SUSPEND; nothing suspends here */
-    err = ep_ctl_check(f, tf, op, ev);
-    if (!err)
-        err = ep_ctl_op(f->private_data, op, tf, fd, ev);
-out_tf:
-    fput(tf);
-out:
-    fput(f);
-    return err;
-}
-
-/* --- syscalls --------------------------------------------------------------- */
-
-static long sys_epoll_create1(unsigned long flags, unsigned long a1, unsigned long a2,
-                              unsigned long a3, unsigned long a4, unsigned long a5)
-{
-    return do_epoll_create((int)flags);
-}
-SYSCALL_DEFINE(epoll_create1, sys_epoll_create1);
-
-/* size is only a hint since Linux 2.6.8, but must be positive. */
-static long sys_epoll_create(unsigned long size, unsigned long a1, unsigned long a2,
-                             unsigned long a3, unsigned long a4, unsigned long a5)
-{
-    return (int)size <= 0 ? -EINVAL : do_epoll_create(0);
-}
-SYSCALL_DEFINE(epoll_create, sys_epoll_create);
-
-static long sys_epoll_ctl(unsigned long epfd, unsigned long op, unsigned long fd,
-                          unsigned long uevent, unsigned long a4, unsigned long a5)
-{
-    struct epoll_event ev = { 0 };
-
-    if ((int)op != EPOLL_CTL_DEL && copy_from_user(&ev, (void *)uevent, sizeof(ev)))
-        return -EFAULT;
-    return do_epoll_ctl((int)epfd, (int)op, (int)fd, &ev);
-}
-SYSCALL_DEFINE(epoll_ctl, sys_epoll_ctl);

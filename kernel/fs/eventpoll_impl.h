@@ -53,6 +53,22 @@ struct epitem {
     struct eppoll_entry *pwqlist;
 };
 
+/* The items watching one file: hung on file->f_watch while non-empty (Linux's epitems_head). */
+struct ep_file_watch {
+    struct file_watch w;
+    struct list_head items;             /* epitem.fllink */
+};
+
+/* A new epoll instance as a file with one reference, or NULL when out of memory. */
+struct file *ep_file_create(void);
+/* The item for (f, fd), or NULL. */
+struct epitem *ep_find(struct eventpoll *ep, const struct file *f, int fd);
+/* Watch (tf, fd) with *ev: hooks the callback and queues it if ready now.  0 or -ENOMEM. */
+int ep_insert(struct eventpoll *ep, const struct epoll_event *ev, struct file *tf, int fd);
+/* New events and data; queued if ready under them (how MOD re-arms ET and ONESHOT).  0. */
+int ep_modify(struct eventpoll *ep, struct epitem *epi, const struct epoll_event *ev);
+/* Unhook, unlink and free epi. */
+void ep_remove(struct eventpoll *ep, struct epitem *epi);
 /* Poll one item for the events it asks for (depth: epoll nesting level, for epoll files). */
 unsigned ep_item_poll(struct epitem *epi, poll_table *pt, int depth);
 /* The readiness of an epoll instance: EPOLLIN|EPOLLRDNORM if an item on its ready list is ready. */

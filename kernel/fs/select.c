@@ -250,12 +250,18 @@ static int select_one(struct fd_sets *s, int fd, poll_table *pt)
     pt->_key = POLLEX_SET | (s->in[w] & bit ? POLLIN_SET : 0) | (s->out[w] & bit ? POLLOUT_SET : 0);
     mask = vfs_poll(f, pt);
     fput(f);
-    if ((mask & POLLIN_SET) && (s->in[w] & bit) && ++n)
+    if ((mask & POLLIN_SET) && (s->in[w] & bit)) {
         s->res_in[w] |= bit;
-    if ((mask & POLLOUT_SET) && (s->out[w] & bit) && ++n)
+        n++;
+    }
+    if ((mask & POLLOUT_SET) && (s->out[w] & bit)) {
         s->res_out[w] |= bit;
-    if ((mask & POLLEX_SET) && (s->ex[w] & bit) && ++n)
+        n++;
+    }
+    if ((mask & POLLEX_SET) && (s->ex[w] & bit)) {
         s->res_ex[w] |= bit;
+        n++;
+    }
     return n;
 }
 
