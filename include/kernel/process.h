@@ -77,5 +77,7 @@ void exit_to_user_mode(void);
  * user_thread_init) to the process; `tid` is what gettid(2) will return.
  */
 void process_add_thread(struct thread *t, struct user_thread *ut, int tid);
+/* kernel/user/rusage.c: keep exiting thread t's counts for RUSAGE_SELF. */
+void rusage_thread_exit(struct thread *t);
 
 #endif

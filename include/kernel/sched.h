@@ -44,6 +44,7 @@ struct thread {
     void *arg;
     int exit_code;
     u64 switches;               /* times this thread was switched in */
+    u64 nvcsw, nivcsw;          /* switched out blocked / still runnable (getrusage(2)) */
     void *arch;                 /* FPU/XSAVE area and user state, owned by kernel/arch */
 };
 

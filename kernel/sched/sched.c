@@ -139,8 +139,13 @@ void schedule(void)
         list_del_init(&next->run_node);
     }
     spin_unlock_irqrestore(&rq_lock, flags);
-    if (next != prev)
+    if (next != prev) {
+        if (prev->state == TASK_RUNNING)
+            prev->nivcsw++;             /* preempted or yielded (Linux counts the same) */
+        else
+            prev->nvcsw++;
         context_switch(prev, next);
+    }
     local_irq_restore(irq);
 }
 

@@ -139,6 +139,7 @@ static void __noreturn do_exit(int status)
     struct user_thread *ut = uthread(current);
 
     clear_child_tid(ut);
+    rusage_thread_exit(current);
     list_del(&ut->node);
     user_thread_release(current);
     if (ut != &main_uthread)
