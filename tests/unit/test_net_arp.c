@@ -227,8 +227,9 @@ static void test_gratuitous_and_up_line(void **state)
     consume_skb(skb);
     assert_int_equal(ip_auto_config_setup("10.0.0.300::::"), -EINVAL);
     assert_int_equal(ip_auto_config_setup("10.0.0.2:::255.0.255.0"), -EINVAL);
-    assert_int_equal(ip_auto_config_setup("dhcp"), 0);
-    assert_int_equal(net_config(), 0);                                  /* the DHCP seam: nothing */
+    assert_int_equal(ip_auto_config_setup("dhcp"), 0);                 /* DHCP: tests/unit/test_dhcp.c */
+    assert_int_equal(ip_auto_config_setup("off"), 0);
+    assert_int_equal(net_config(), 0);                                  /* ip=off: nothing */
     fake_netdev_destroy(eth1);
 }
 
