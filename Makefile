@@ -183,5 +183,6 @@ help:
 -include apps/apps.mk
 -include kernel/sys/sys.mk
 -include tools/bench/bench.mk
+-include tools/wire/wire.mk
 
 -include $(KOBJ:.o=.d) $(UNIT_BINS:=.d)

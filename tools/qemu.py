@@ -34,13 +34,15 @@ def detect_accel(requested="auto"):
 def qemu_argv(kernel=None, iso=None, uefi=False, accel="auto", net="none",
               tap="tap0", nic="virtio-net-pci", mac=None, pcap=None, append="",
               initrd=None, memory=128, gdb=False, interactive=False,
-              extra=(), uefi_vars=None, machine="pc"):
+              extra=(), uefi_vars=None, machine="pc", dgram=None):
     """Return the argv list for one VM.
 
     kernel: direct boot through qboot (multiboot); iso: boot the GRUB image
     under SeaBIOS, or OVMF when uefi is set (uefi_vars: a writable copy of
     the OVMF variable store).  net: "user" (host 8080 -> guest 80), "tap"
-    (an existing tap device named `tap`), or "none".  machine: "pc" (i440FX),
+    (an existing tap device named `tap`), "dgram" (frames as UDP datagrams
+    between 127.0.0.1 ports dgram=(qemu_port, peer_port), for tools/wire),
+    or "none".  machine: "pc" (i440FX),
     "q35", or e.g. "microvm,pcie=on".
     """
     accel = detect_accel(accel)
@@ -67,6 +69,10 @@ def qemu_argv(kernel=None, iso=None, uefi=False, accel="auto", net="none",
             argv += ["-netdev", "user,id=n0,hostfwd=tcp::8080-:80,hostfwd=udp::8007-:7"]
         elif net == "tap":
             argv += ["-netdev", f"tap,id=n0,ifname={tap},script=no,downscript=no"]
+        elif net == "dgram":
+            argv += ["-netdev", f"dgram,id=n0,local.type=inet,local.host=127.0.0.1,"
+                     f"local.port={dgram[0]},remote.type=inet,remote.host=127.0.0.1,"
+                     f"remote.port={dgram[1]}"]
         else:
             raise ValueError(f"unknown net mode {net!r}")
         dev = f"{nic},netdev=n0" + (f",mac={mac}" if mac else "")

@@ -1,0 +1,2 @@
+UNIT_TESTS += wire
+wire_SRCS := tools/wire/impair.c
