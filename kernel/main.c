@@ -7,6 +7,7 @@
  *   the app (or a ktest).
  */
 #include <drivers/uart.h>
+#include <drivers/vga_text.h>
 #include <kernel/acpi.h>
 #include <kernel/bootinfo.h>
 #include <kernel/arch/irqflags.h>
@@ -93,6 +94,7 @@ void kernel_main(u32 magic, u32 info)
     struct app_image app;
 
     uart_init();
+    vga_text_init();        /* the screen too, when the BIOS left text mode */
     if (bootinfo_parse(magic, info, &boot_info)) {
         pr_emerg("boot: not started by a multiboot loader (magic %#x); stopping", magic);
         poweroff(PANIC_EXIT_STATUS);
