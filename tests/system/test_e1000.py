@@ -12,7 +12,7 @@ import pytest
 
 from test_virtio import GUEST, TAP_IP_ARG, UP_LINE, netns, ping  # noqa: F401 (fixture)
 
-MODELS = {
+MODELS = {  # chip, interrupt kind
     "e1000": ("82540EM", "INTx"),
     "e1000e": ("82574L", "MSI-X"),
 }
@@ -49,3 +49,24 @@ def test_large_pings_and_flood(boot, netns, model):
     g.send("n")     # the counters: no driver errors after all that
     m = g.wait_for(r"net: eth0 rx (\d+) pkts .* errors rx (\d+) tx (\d+)")
     assert int(m.group(1)) >= 2030 and m.group(2) == m.group(3) == "0", m.group(0)
+
+
+ISO_FIRMWARE = {"seabios": dict(uefi=False, timeout=60), "ovmf": dict(uefi=True, timeout=180)}
+ISO_NICS = {"virtio-net-pci": r"eth0: virtio-net modern", "e1000": r"eth0: e1000 82540EM",
+            "e1000e": r"eth0: e1000 82574L"}
+
+
+@pytest.mark.parametrize("nic", ISO_NICS)
+@pytest.mark.parametrize("firmware", ISO_FIRMWARE)
+def test_iso_static_entry_ping(boot, netns, firmware, nic):
+    """The ISO as a machine would boot it, under SeaBIOS and OVMF, with each
+    NIC model: GRUB's static entry (hotkey `s`, the menu's own mechanism, no
+    second image), then ping.  The DHCP entry is test_dhcp's, not here."""
+    fw = ISO_FIRMWARE[firmware]
+    g = boot(iso=True, uefi=fw["uefi"], net="tap", netns=netns, nic=nic)
+    g.wait_for(r"executed automatically in", timeout=fw["timeout"], partial=True)
+    g.send("s")
+    g.wait_for(ISO_NICS[nic], timeout=60)
+    g.wait_for(UP_LINE)
+    sent, received, out = ping(netns, 50)
+    assert (sent, received) == (50, 50), out
