@@ -11,6 +11,7 @@
 #include <net/inetdevice.h>
 #include <net/net.h>
 #include <net/route.h>
+#include <net/tcp.h>
 #include <net/udp.h>
 #include "ip_impl.h"
 #include "net_impl.h"
@@ -39,6 +40,7 @@ void net_stats_print(void)
             pr_info("net: drop %s: %llu", skb_drop_reason_name(r),
                     (unsigned long long)skb_drop_counts[r]);
     pr_info("net: reassembly %u datagrams, %u bytes", ip_frag_queues(), ip_frag_mem());
+    tcp_stats_print();
     udp_stats_print();
     arp_cache_print();
     ip_route_print();
