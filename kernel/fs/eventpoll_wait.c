@@ -85,6 +85,21 @@ unsigned ep_poll_readyevents(struct eventpoll *ep, poll_table *pt, int depth)
 }
 
 /*
+ * Back on the ready list with no wake (Linux's LT re-add): ep_done_scan()
+ * wakes one more epoll_wait sleeper if anything stays ready, and waking
+ * pollers of this epoll on every harvest would only make them spin.
+ */
+static void ep_requeue(struct eventpoll *ep, struct epitem *epi)
+{
+    unsigned long irqf;
+
+    spin_lock_irqsave(&ep->lock, irqf);
+    if (list_empty(&epi->rdllink))
+        list_add_tail(&epi->rdllink, &ep->rdllist);
+    spin_unlock_irqrestore(&ep->lock, irqf);
+}
+
+/*
  * Report up to maxevents ready items to the user array: the count, or
  * -EFAULT if not even the first could be stored (it stays queued).
  */
@@ -122,7 +137,7 @@ static int ep_send_events(struct eventpoll *ep, struct epoll_event *uevents, int
         if (epi->event.events & EPOLLONESHOT)
             epi->event.events &= EP_PRIVATE_BITS;
         else if (!(epi->event.events & EPOLLET))
-            ep_set_ready(ep, epi);      /* level-triggered: look again next time */
+            ep_requeue(ep, epi);        /* level-triggered: look again next time */
     }
     ep_done_scan(ep, &txlist);
     return res;
