@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import BUILD, ISO, KERNEL, ROOT, scaled
+from conftest import BUILD, ISO, KERNEL, ROOT, qemu_status, scaled
 
 BANNER = r"unikernel (?P<version>\S+) x86_64, booted by multiboot2 \(GRUB[^)]*\)"
 POWER_ON = r"boot: \d+\.\d{6} s since power-on"
@@ -55,6 +55,20 @@ def test_iso_static_entry(boot, firmware):
     m = g.wait_for(r"cmdline: (.*)$")
     assert STATIC_IP in m.group(1).split(), m.group(0)
     g.wait_for(POWER_ON)
+
+
+def test_iso_module2_app(boot, firmware):
+    """The third entry (hotkey `h`) boots apps/hello as a GRUB module2: the
+    module's own command line gives argv[0], the words after `--` the rest,
+    and the app's exit status becomes the VM's."""
+    fw = FIRMWARE[firmware]
+    g = boot(iso=True, uefi=fw["uefi"])
+    g.wait_for(r"executed automatically in", timeout=fw["timeout"], partial=True)
+    g.send("h")
+    g.wait_for(BANNER, timeout=60)
+    g.wait_for(r"^argv\[0\]=hello$")
+    g.wait_for(r"^argv\[1\]=42$")
+    assert g.wait_exit(timeout=60) == qemu_status(42)
 
 
 def _sha256(path):
