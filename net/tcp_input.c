@@ -403,8 +403,8 @@ static enum skb_drop_reason tcp_data_step(struct sock *sk, struct sk_buff *skb)
     if (had_ofo) {
         tcp_ofo_drain(sk);
         tcp_schedule_ack(sk, true);     /* a hole filled: tell the sender at once */
-    } else if (sk->sk_state != TCP_CLOSE) {
-        tcp_schedule_ack(sk, false);
+    } else if (sk->sk_state != TCP_CLOSE && sk->sk_state != TCP_TIME_WAIT) {
+        tcp_schedule_ack(sk, false);    /* (a FIN into TIME-WAIT was acked by tcp_fin) */
     }
     return TCP_QUEUED;
 }
