@@ -581,6 +581,12 @@ def summarize(b):
         if all(b.samples[key][s] for s in SIDES):
             f["ratio"] = f["ours"]["median"] / f["linux"]["median"] \
                 if f["linux"]["median"] else None
+            xs, ys = b.samples[key]["ours"], b.samples[key]["linux"]
+            if len(xs) == len(ys) and all(ys):
+                # Paired by round (each pair ran back to back): less exposed
+                # to load drifting over the run than the ratio of medians.
+                f["ratio_per_round"] = [x / y for x, y in zip(xs, ys)]
+                f["ratio_per_round_median"] = statistics.median(f["ratio_per_round"])
         else:
             if "both" in na:
                 why = na["both"]
