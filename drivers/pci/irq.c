@@ -2,7 +2,8 @@
  * PCI interrupts: MSI-X (PCI Local Bus 3.0 §6.8.2) and INTx (§2.2.6, §6.2.4).
  * MSI-X entries get a vector each from the IRQ layer (irq_alloc_vector) and
  * the address/data pair it composes; the table lives in a memory BAR.  INTx
- * goes through request_irq() on the line the firmware wrote in Interrupt Line.
+ * goes through request_irq() on the line the firmware wrote in Interrupt Line,
+ * checked against the PIIX3's PIRQ routing on i440FX machines (pci_fixup_intx).
  * Below: kernel/irq (vectors, IOAPIC), access.c.  Above: drivers.
  */
 #include <drivers/pci.h>
@@ -10,6 +11,7 @@
 #include <kernel/errno.h>
 #include <kernel/mm.h>
 #include <kernel/printk.h>
+#include "pci_impl.h"
 
 static void *msix_entry(struct pci_dev *dev, unsigned entry)
 {
@@ -96,6 +98,55 @@ void pci_msix_disable(struct pci_dev *dev)
     ctrl = pci_read_config_word(dev, dev->msix_cap + PCI_MSIX_FLAGS);
     pci_write_config_word(dev, dev->msix_cap + PCI_MSIX_FLAGS, ctrl & ~PCI_MSIX_FLAGS_ENABLE);
     dev->msix_nr = 0;       /* the table mapping stays: ioremap has no unmap */
+}
+
+/*
+ * PIIX3/PIIX4 PCI-to-ISA bridge (82371SB datasheet §2.2.9 PIRQRC[A:D],
+ * config 0x60-0x63): bit 7 disables the route, bits 3:0 name the ISA IRQ.
+ * The board wires INTA# of bus-0 slot s to PIRQ[(s - 1) & 3] and rotates
+ * the other pins (QEMU's piix pci_slot_get_pirq: (slot - 1 + pin - 1) & 3).
+ * qboot computes Interrupt Line with the rotation off by one, so every INTx
+ * device in an even slot reads IRQ 10 while the bridge raises IRQ 11; SeaBIOS
+ * and OVMF agree with the bridge.  The routing registers are what the hardware
+ * does, so they win; a disagreement is logged.  Devices behind bridges and
+ * other chipsets (q35's ICH9 routes per device) keep the firmware's line.
+ */
+#define PIIX_PIRQRC         0x60
+#define PIIX_PIRQRC_DISABLE 0x80
+#define PIIX_PIRQRC_IRQ     0x0f
+
+static struct pci_dev *piix_isa_bridge(void)
+{
+    struct pci_dev *dev;
+
+    list_for_each_entry(dev, &pci_devices, node)
+        if (dev->bus == 0 && dev->vendor == 0x8086 &&
+            (dev->device == 0x7000 || dev->device == 0x7110))  /* PIIX3, PIIX4 ISA */
+            return dev;
+    return NULL;
+}
+
+void pci_fixup_intx(void)
+{
+    struct pci_dev *isa = piix_isa_bridge(), *dev;
+
+    if (!isa)
+        return;
+    list_for_each_entry(dev, &pci_devices, node) {
+        if (dev->bus != 0 || !dev->irq_pin || dev->irq_pin > 4)
+            continue;
+        unsigned pirq = (PCI_SLOT(dev->devfn) + dev->irq_pin - 2) & 3;
+        u8 route = pci_read_config_byte(isa, PIIX_PIRQRC + pirq);
+        u8 irq = route & PIIX_PIRQRC_IRQ;
+
+        if ((route & PIIX_PIRQRC_DISABLE) || !irq || irq == dev->irq_line)
+            continue;
+        pr_info("pci %02x:%02x.%x: INTx pin %c -> PIRQ%c -> IRQ %u (firmware's line was %u)",
+                dev->bus, PCI_SLOT(dev->devfn), PCI_FUNC(dev->devfn), 'A' + dev->irq_pin - 1,
+                'A' + pirq, irq, dev->irq_line);
+        dev->irq_line = irq;
+        pci_write_config_byte(dev, PCI_INTERRUPT_LINE, irq);
+    }
 }
 
 int pci_request_intx(struct pci_dev *dev, irq_handler_t handler, void *data, const char *name)

@@ -12,4 +12,7 @@ void pci_assign_unassigned(void);
 /* Switch config access to ECAM when ACPI describes it (ecam.c). */
 void pci_ecam_init(void);
 
+/* Correct Interrupt Line from the chipset's PIRQ routing where it disagrees (irq.c). */
+void pci_fixup_intx(void);
+
 #endif

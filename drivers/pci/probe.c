@@ -175,6 +175,7 @@ int pci_init(void)
             return -ENOMEM;
     }
     pci_assign_unassigned();
+    pci_fixup_intx();
     return 0;
 }
 

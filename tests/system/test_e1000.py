@@ -70,3 +70,23 @@ def test_iso_static_entry_ping(boot, netns, firmware, nic):
     g.wait_for(UP_LINE)
     sent, received, out = ping(netns, 50)
     assert (sent, received) == (50, 50), out
+
+
+QBOOT_SLOT4 = {  # INTx devices in an even slot, where qboot's Interrupt Line is wrong
+    "virtio-net-pci,vectors=0,addr=4": r"eth0: virtio-net",
+    "e1000,addr=4": r"eth0: e1000 82540EM",
+}
+
+
+@pytest.mark.parametrize("nic", QBOOT_SLOT4)
+def test_qboot_even_slot_intx(boot, netns, nic):
+    """qboot writes Interrupt Line 10 for slot 4 pin A while the PIIX3 routes
+    PIRQD there (IRQ 11): pci_fixup_intx takes the bridge's route, says so,
+    and the NIC's interrupts arrive (ping)."""
+    g = boot(append=TAP_IP_ARG, net="tap", netns=netns, nic=nic)
+    g.wait_for(r"pci 00:04\.0: INTx pin A -> PIRQD -> IRQ 11 \(firmware's line was 10\)",
+               anywhere=True)
+    g.wait_for(QBOOT_SLOT4[nic])
+    g.wait_for(UP_LINE)
+    sent, received, out = ping(netns, 20)
+    assert (sent, received) == (20, 20), out

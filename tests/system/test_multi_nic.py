@@ -9,7 +9,9 @@ the virtio NIC eth1, whatever their PCI slots.
 Slots: the e1000 (INTx) sits in slot 3.  qboot writes Interrupt Line as
 PIRQ[(slot + pin - 1) & 3] while QEMU's PIIX wires PIRQ[(slot + pin - 2) & 3],
 so for even slots the line it reports (IRQ 10) is not the one the device
-raises (IRQ 11); odd slots happen to agree.  SeaBIOS and OVMF get it right.
+raises (IRQ 11); odd slots happen to agree.  SeaBIOS and OVMF get it right,
+and the kernel now corrects qboot from the PIIX3's routing registers
+(drivers/pci/irq.c, test_e1000.py::test_qboot_even_slot_intx).
 """
 import os
 import re
