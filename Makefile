@@ -94,10 +94,10 @@ FORCE:
 # SOURCE_DATE_EPOCH makes all of them, and so the ISO, reproducible.
 ISO_DATE := $(shell TZ=UTC date -d @$(SOURCE_DATE_EPOCH) '+%Y-%m-%d %H:%M:%S' 2>/dev/null)
 iso: $(BUILD)/unikernel.iso
-$(BUILD)/unikernel.iso: $(BUILD)/kernel.elf $(BUILD)/apps/hello boot/grub.cfg | deps-iso
+$(BUILD)/unikernel.iso: $(BUILD)/kernel.elf $(BUILD)/apps/hello $(BUILD)/apps/echo boot/grub.cfg | deps-iso
 	rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
 	cp $(BUILD)/kernel.elf $(BUILD)/iso/boot/kernel.elf
-	cp $(BUILD)/apps/hello $(BUILD)/iso/boot/hello
+	cp $(BUILD)/apps/hello $(BUILD)/apps/echo $(BUILD)/iso/boot/
 	cp boot/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
 	TZ=UTC faketime -f '$(ISO_DATE)' grub-mkrescue -o $@ $(BUILD)/iso -- \
 		-volume_date all_file_dates =$(SOURCE_DATE_EPOCH) 2>$(BUILD)/iso.log \

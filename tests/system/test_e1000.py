@@ -61,7 +61,7 @@ ISO_NICS = {"virtio-net-pci": r"eth0: virtio-net modern", "e1000": r"eth0: e1000
 def test_iso_static_entry_ping(boot, netns, firmware, nic):
     """The ISO as a machine would boot it, under SeaBIOS and OVMF, with each
     NIC model: GRUB's static entry (hotkey `s`, the menu's own mechanism, no
-    second image), then ping.  The DHCP entry is test_dhcp's, not here."""
+    second image), then ping.  The DHCP entry is test_iso_net's."""
     fw = ISO_FIRMWARE[firmware]
     g = boot(iso=True, uefi=fw["uefi"], net="tap", netns=netns, nic=nic)
     g.wait_for(r"executed automatically in", timeout=fw["timeout"], partial=True)
