@@ -17,6 +17,8 @@ import os
 import re
 import subprocess
 
+import pytest
+
 from conftest import scaled
 from test_virtio import GUEST, TAP_IP_ARG, UP_LINE, netns, ping  # noqa: F401 (fixture)
 
@@ -60,8 +62,10 @@ def test_large_fragmented_pings_both_ways(boot, netns):
     assert sent == received == 10, out
 
 
-def test_malformed_frames_dropped_counted_and_harmless(boot, netns):
-    g = boot(append=TAP_IP_ARG, net="tap", netns=netns)
+@pytest.mark.parametrize("nic", ["virtio-net-pci", "e1000"])
+def test_malformed_frames_dropped_counted_and_harmless(boot, netns, nic):
+    """Issue 3's classes through each driver (issue 9: e1000 too)."""
+    g = boot(append=TAP_IP_ARG, net="tap", netns=netns, nic=nic)
     g.wait_for(UP_LINE)
     sent, received, out = ping(netns, 5)
     assert received == 5, out
@@ -98,6 +102,15 @@ def test_malformed_frames_dropped_counted_and_harmless(boot, netns):
         "IPv4 fragment: exact duplicate": 1,
         "IPv4 reassembly memory cap": 1,
     }
+    if nic == "e1000":
+        # An e1000 pads received frames shorter than 60 bytes with zeros (as
+        # the real 8254x does, QEMU models it), so the two cut-short frames
+        # arrive full-size: the ARP one with a zeroed header, the IPv4 one
+        # with a zeroed header that fails the checksum (checked before the
+        # total length, in Linux's ip_rcv_core order).
+        del expect_at_least["runt: shorter than its headers"]
+        expect_at_least["ARP: bad hardware/protocol type or length"] += 1
+        expect_at_least["IPv4: bad header checksum"] += 1
     missing = {k: (n, d.get(k, 0)) for k, n in expect_at_least.items() if d.get(k, 0) < n}
     assert not missing, f"reason: (expected at least, counted) {missing}\nall deltas: {d}"
 
