@@ -16,12 +16,12 @@ APPS        := $(patsubst apps/%/,%,$(sort $(dir $(wildcard apps/*/*.c))))
 APP_BINS    := $(patsubst %,$(BUILD)/apps/%,$(APPS))
 TEST_APPS   := $(patsubst tests/apps/%.c,$(BUILD)/tests/apps/%,$(wildcard tests/apps/*.c))
 
-# The default built-in app: none until httpd exists.  With hello built in,
-# every boot without a ktest would run it and power off at once, and the
-# tests that need a running kernel (test_virtio's pings) would fail; those
-# tests boot build/kernel.elf.  APP=<name> on the command line picks one;
-# build/kernel-hello.elf (below) always has hello, for tests/system/test_app.py.
-DEFAULT_APP :=
+# The default built-in app is httpd (design.md: `make run` serves it on
+# host port 8080).  APP=<name> on the command line picks another, APP= none
+# (the kernel then idles); a boot module (-initrd) or ktest= overrides the
+# built-in app at run time.  build/kernel-hello.elf (below) always has hello,
+# for tests/system/test_app.py.
+DEFAULT_APP := httpd
 ifeq ($(origin APP),file)
 APP := $(DEFAULT_APP)
 endif
@@ -40,8 +40,8 @@ $(BUILD)/tests/apps/%: tests/apps/%.c | deps-build
 .PHONY: apps test-apps
 apps: $(APP_BINS)
 test-apps: $(TEST_APPS)
-all: $(TEST_APPS) $(BUILD)/kernel-hello.elf
-system: $(APP_BINS) $(TEST_APPS) $(BUILD)/kernel-hello.elf
+all: $(TEST_APPS) $(BUILD)/kernel-hello.elf $(BUILD)/kernel-noapp.elf
+system: $(APP_BINS) $(TEST_APPS) $(BUILD)/kernel-hello.elf $(BUILD)/kernel-noapp.elf
 
 # build/app_image-<name>.S puts build/apps/<name> in .app_image and names it.
 $(BUILD)/app_image-%.S: | deps-build
@@ -59,6 +59,12 @@ $(BUILD)/obj/app_image-%.S.o: $(BUILD)/app_image-%.S $(BUILD)/apps/%
 KOBJ_NOAPP := $(KOBJ)
 $(BUILD)/kernel-%.elf: $(KOBJ_NOAPP) $(BUILD)/obj/app_image-%.S.o boot/linker.ld $(BUILD)/flags.txt
 	$(LD) $(KLDFLAGS) -o $@ $(KOBJ_NOAPP) $(BUILD)/obj/app_image-$*.S.o
+	$(PYTHON) tools/check_image.py $@
+
+# A kernel with no app at all (it idles), whatever APP is, for the tests of
+# that case; an explicit rule, so it wins over kernel-%.elf.
+$(BUILD)/kernel-noapp.elf: $(KOBJ_NOAPP) boot/linker.ld $(BUILD)/flags.txt
+	$(LD) $(KLDFLAGS) -o $@ $(KOBJ_NOAPP)
 	$(PYTHON) tools/check_image.py $@
 
 # build/app.txt names the built-in app and changes only when APP does, so

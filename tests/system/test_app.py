@@ -13,6 +13,7 @@ from conftest import BUILD, ROOT, qemu_status
 
 HELLO = os.path.join(BUILD, "apps", "hello")
 KERNEL_HELLO = os.path.join(BUILD, "kernel-hello.elf")     # hello built in (apps/apps.mk)
+KERNEL_NOAPP = os.path.join(BUILD, "kernel-noapp.elf")     # no app at all (apps/apps.mk)
 
 with open(os.path.join(ROOT, "include/kernel/elf.h")) as _f:
     _text = _f.read()
@@ -82,6 +83,7 @@ def test_malformed_module_refused(boot, tmp_path, mangle, error, reason):
 
 
 def test_no_app_idles(boot):
-    """build/kernel.elf without APP has no app: the kernel stays up."""
-    g = boot()
+    """A kernel built without an app (build/kernel-noapp.elf; `make APP=`
+    gives the same) has nothing to run: it says so and stays up."""
+    g = boot(kernel=KERNEL_NOAPP)
     g.wait_for(r"init: no application built in; idling", timeout=60)

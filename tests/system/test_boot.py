@@ -112,14 +112,17 @@ def test_gdb_breaks_at_kernel_main(boot):
 
 
 def test_make_run(spawn):
-    """`make run` as a newcomer types it: the banner on the terminal, host
-    port 8080 forwarded into the guest, and Ctrl-A X quits QEMU cleanly."""
+    """`make run` as a newcomer types it: the banner on the terminal, a DHCP
+    lease from QEMU's user network, httpd listening, the page served through
+    host port 8080 (curl, as the README says), and Ctrl-A X quits QEMU."""
     g = spawn(["make", "--no-print-directory", "-C", ROOT, "run"])
     g.wait_for(r"qemu: accelerator (tcg|kvm)", timeout=120, partial=True)
     g.wait_for(BANNER, timeout=60)
-    g.wait_for(POWER_ON)
-    # QEMU's user networking listens on 8080 before the guest starts.
-    with socket.create_connection(("127.0.0.1", 8080), timeout=scaled(10)):
-        pass
+    g.wait_for(r"net: eth0 10\.0\.2\.15/24 up", timeout=60)
+    g.wait_for(r"httpd: listening on 0\.0\.0\.0:80", timeout=60)
+    page = subprocess.run(["curl", "-sS", "-i", "-m", str(int(scaled(30))),
+                           "http://localhost:8080/"], capture_output=True, text=True)
+    assert page.stdout.startswith("HTTP/1.1 200 OK"), page.stdout[:300] + page.stderr
+    assert "The path your request took" in page.stdout
     g.send("\x01x")
     assert g.wait_exit(timeout=30) == 0
