@@ -135,6 +135,28 @@ static void tcp_ack_sent(struct sock *sk)
 }
 
 /*
+ * mss_cache leaves room for the timestamp option only, so SACK blocks on a
+ * data segment must fit in what is left, or the segment is larger than the
+ * MTU and ip_local_out() drops it (DF).  Keep the blocks that fit; true if
+ * some were left out (then an ACK is still owed: a pure one carries them).
+ */
+static bool tcp_fit_sack(const struct tcp_sock *tp, struct tcp_out_options *o, unsigned *optlen,
+                         unsigned len)
+{
+    unsigned limit = tp->mss_cache + (tp->rx_opt.tstamp_ok ? TCPOLEN_TIMESTAMP + 2 : 0);
+    unsigned base, keep = 0;
+
+    if (!len || !o->num_sack_blocks || len + *optlen <= limit)
+        return false;
+    base = *optlen - (4 + TCPOLEN_SACK_PERBLOCK * o->num_sack_blocks);
+    if (limit >= len + base + 4 + TCPOLEN_SACK_PERBLOCK)
+        keep = (limit - len - base - 4) / TCPOLEN_SACK_PERBLOCK;
+    o->num_sack_blocks = (u8)keep;
+    *optlen = base + (keep ? 4 + TCPOLEN_SACK_PERBLOCK * keep : 0);
+    return true;
+}
+
+/*
  * Send a segment of the connection: SEG.SEQ seq, the control bits flags
  * (ACK added in every state but SYN-SENT, RFC 9293 §3.10.7.3), payload
  * data/len.  SYNs carry the MSS option and an unscaled window (RFC 7323
@@ -149,6 +171,7 @@ static int tcp_xmit(struct sock *sk, u32 seq, u8 flags, const void *data, unsign
     struct tcp_seg_route r;
     struct sk_buff *skb;
     unsigned optlen;
+    bool sack_left_out = false;
 
     if (sk->sk_state != TCP_SYN_SENT)
         h.flags |= TCPHDR_ACK;
@@ -162,12 +185,13 @@ static int tcp_xmit(struct sock *sk, u32 seq, u8 flags, const void *data, unsign
         tp->rcv_wup = tp->rcv_nxt;
     } else {
         optlen = tcp_established_options(sk, &opts);
+        sack_left_out = tcp_fit_sack(tp, &opts, &optlen, len);
         h.window = (flags & TCPHDR_RST) ? 0 : tcp_select_window(sk);
     }
     skb = tcp_make_segment(&h, &opts, optlen, data, len);
     if (!skb)
         return -ENOBUFS;
-    if (h.flags & TCPHDR_ACK)
+    if ((h.flags & TCPHDR_ACK) && !sack_left_out)
         tcp_ack_sent(sk);
     tcp_sk_route(sk, &r);
     return tcp_v4_send(skb, &r);
