@@ -109,14 +109,14 @@ def _start_linux(args, hide_proc=False):
     return Server("127.0.0.1", port, True, stop)
 
 
-def _start_guest(boot, args):
+def _start_guest(boot, args, kernel=""):
     """QEMU user networking as `make run` has it, but forwarding a free host
     port (on 127.0.0.1) instead of the fixed 8080, which another VM on a
     shared machine may hold: net="none" and our own netdev through extra."""
     if not os.path.exists(HTTPD):
         pytest.fail(f"{HTTPD} missing: run `make apps`")
     port = _free_port()
-    g = boot(net="none", initrd=HTTPD, append=f"{GUEST_IP} -- " + " ".join(args),
+    g = boot(net="none", initrd=HTTPD, append=f"{GUEST_IP} {kernel} -- " + " ".join(args),
              extra=["-netdev", f"user,id=n0,hostfwd=tcp:127.0.0.1:{port}-:80",
                     "-device", "virtio-net-pci,netdev=n0"])
     m = g.wait_for(READY + "|" + MISSING.pattern.strip("^$"), timeout=120)
@@ -131,13 +131,14 @@ def httpd(request):
     """httpd(*args) -> Server: start httpd with extra options (-t, -c)."""
     servers = []
 
-    def start(*args, hide_proc=False):
+    def start(*args, hide_proc=False, kernel=""):
+        """kernel: extra kernel command-line words (guest only)."""
         if request.param == "linux":
             s = _start_linux(args, hide_proc)
         elif hide_proc:
             pytest.skip("hiding /proc needs a Linux mount namespace")
         else:
-            s = _start_guest(request.getfixturevalue("boot"), args)
+            s = _start_guest(request.getfixturevalue("boot"), args, kernel)
         servers.append(s)
         return s
 
@@ -496,9 +497,10 @@ def _wrk(url, seconds, conns, timeout, close):
 @pytest.mark.parametrize("path,close", [("/", False), ("/stats", False), ("/", True)],
                          ids=["index", "stats", "index-close"])
 def test_wrk_100_connections(httpd, path, close):
-    """HTTPD_WRK_SECONDS=10 for the issue's benchmark length."""
+    """10 s in the guest (issue 7's length), 3 s on Linux (which is only the
+    reference); HTTPD_WRK_SECONDS overrides both."""
     s = httpd()
-    seconds = int(os.environ.get("HTTPD_WRK_SECONDS", "3"))
+    seconds = int(os.environ.get("HTTPD_WRK_SECONDS", "10" if httpd.target == "guest" else "3"))
     # 10 s timeouts: Linux takes milliseconds to produce /proc/net/tcp on a
     # busy host (status.c), and the guest runs under emulation.
     rps, total, errors, non2xx = _wrk(s.url(path), seconds, 100, 10, close)
@@ -507,3 +509,65 @@ def test_wrk_100_connections(httpd, path, close):
     assert total > 0
     assert not errors, f"{errors} socket errors"
     assert not non2xx, f"{non2xx} non-2xx responses"
+
+
+# --- many sequential connections and the kernel heap ------------------------------
+
+LINGERING = re.compile(r'<td class="st">(SYN_SENT|SYN_RECV|FIN_WAIT1|FIN_WAIT2|TIME_WAIT|CLOSE|'
+                       r'CLOSE_WAIT|LAST_ACK|CLOSING|NEW_SYN_RECV)</td>')
+
+
+def _idle_heap(server):
+    """The kernel heap from /stats once /status lists no socket but the
+    listener and the visitor's own connection (no TIME_WAIT left), else None.
+    The polls close from the client side, so they leave no TIME_WAIT."""
+    if LINGERING.search(get(server, "/status")[1].decode()):
+        return None
+    return json.loads(get(server, "/stats")[1])["kernel_heap_bytes"]
+
+
+def _wait_idle_heap(server, timeout):
+    deadline = time.monotonic() + scaled(timeout)
+    while (heap := _idle_heap(server)) is None:
+        assert time.monotonic() < deadline, "TIME_WAIT sockets outlived 2*MSL"
+    return heap
+
+
+def _one_request(server, close):
+    sk = server.raw()
+    try:
+        sk.sendall(b"GET / HTTP/1.1\r\nHost: t\r\n%s\r\n" %
+                   (b"Connection: close\r\n" if close else b""))
+        status, _, _, _ = read_full(sk)
+        if close:
+            assert closed_by_peer(sk)       # httpd closed first: its side goes to TIME_WAIT
+        return status
+    finally:
+        sk.close()
+
+
+def test_sequential_connections_heap_back_to_baseline(httpd):
+    """Issue 7: HTTPD_SEQ_CONNS (20,000) sequential connections, half closed
+    first by httpd (Connection: close, so the guest holds TIME_WAIT), half by
+    the client; tcp_msl=1 so TIME_WAIT ends after 2 s.  Once /status shows no
+    TIME_WAIT, the kernel heap (/stats kernel_heap_bytes, /proc/meminfo's
+    Slab:) is back to the baseline taken after 200 warm-up connections."""
+    if httpd.target != "guest":
+        pytest.skip("the heap checked is the guest kernel's (Linux's Slab: is the whole host's)")
+    s = httpd(kernel="tcp_msl=1")
+    n = int(os.environ.get("HTTPD_SEQ_CONNS", "20000"))
+    for i in range(200):
+        assert _one_request(s, i % 2) == 200
+    base = _wait_idle_heap(s, 30)
+    t0 = time.monotonic()
+    for i in range(n):
+        assert _one_request(s, i % 2) == 200, f"connection {i}"
+    el = time.monotonic() - t0
+    st = json.loads(get(s, "/stats")[1])
+    busy = st["kernel_heap_bytes"]
+    after = _wait_idle_heap(s, 60)
+    print(f"{n} connections in {el:.1f} s ({n / el:.0f}/s); kernel heap: baseline {base}, "
+          f"just after {busy}, idle again {after}")
+    assert st["connections"]["accepted"] >= n + 200
+    assert after <= base + 4096, (base, busy, after)   # Slab: is in kB; a leak of even
+    #                                                   1 byte per connection is 20 KB
