@@ -3,8 +3,12 @@
  * Layer: above the device core (ETH_P_ARP packet_type, dev_queue_xmit),
  * below IPv4 output (arp_output) which registers an error-report hook.
  * Owns the cache: at most ARP_TABLE_MAX entries, each INCOMPLETE (resolving,
- * holding up to ARP_QUEUE_MAX packets), REACHABLE (confirmed by a reply) or
- * STALE (learned from a request, or aged; still used, re-probed on use).
+ * holding up to ARP_QUEUE_MAX packets), REACHABLE (confirmed by a reply),
+ * STALE (learned from a request, or aged; still used), DELAY (a STALE entry
+ * was used: wait ARP_DELAY_NS for a confirmation) or PROBE (unicast requests,
+ * ARP_UCAST_PROBES of them, then the entry is dropped) -- RFC 1122
+ * §2.3.2.1 and Linux's neighbour state machine, so a used entry is always
+ * re-confirmed, however soon after boot it was learned.
  * Defences: entries are created only by our own resolution or by a request
  * addressed to us, never by an unsolicited reply; our own address, and
  * broadcast, multicast or zero senders are never learned.
@@ -143,12 +147,12 @@ static void arp_send(struct net_device *dev, u16 op, __be32_t tip, const u8 *des
     dev_queue_xmit(skb);
 }
 
-/* A request for n: broadcast while resolving, unicast when re-probing a stale entry. */
+/* A request for n: broadcast while resolving, unicast when re-confirming a known MAC. */
 static void neigh_solicit(struct neighbour *n)
 {
     n->probes++;
     n->probed = ktime_get_ns();
-    arp_send(n->dev, ARPOP_REQUEST, n->ip, n->state == NUD_STALE ? n->ha : NULL, NULL,
+    arp_send(n->dev, ARPOP_REQUEST, n->ip, n->state != NUD_INCOMPLETE ? n->ha : NULL, NULL,
              inet_dev_addr(n->dev));
 }
 
@@ -184,6 +188,18 @@ static void neigh_timer(struct timer_list *t)
         n->probes = 0;
         mod_timer(&n->timer, now + ARP_STALE_NS);
         break;
+    case NUD_DELAY:             /* no confirmation came (a reply makes it REACHABLE): probe */
+        n->state = NUD_PROBE;
+        n->probes = 0;
+        /* fall through */
+    case NUD_PROBE:
+        if (n->probes >= ARP_UCAST_PROBES) {
+            neigh_fail(n);      /* nothing is queued: packets still went to the old MAC */
+            return;
+        }
+        neigh_solicit(n);
+        mod_timer(&n->timer, now + ARP_RETRANS_NS);
+        break;
     default:
         if (ip_route_is_gateway(n->ip))
             mod_timer(&n->timer, now + ARP_STALE_NS);
@@ -209,6 +225,9 @@ static void neigh_update(struct neighbour *n, const u8 *ha, bool reply)
     if (n->state != NUD_INCOMPLETE && !ether_addr_equal(n->ha, ha) &&
         now - n->updated < ARP_LOCKTIME_NS)
         return;     /* Linux locktime: two answers in a row, the first one stays */
+    if (!reply && ether_addr_equal(n->ha, ha) &&
+        (n->state == NUD_REACHABLE || n->state == NUD_DELAY || n->state == NUD_PROBE))
+        return;     /* a request with the same MAC confirms nothing (Linux neigh_update) */
     ether_addr_copy(n->ha, ha);
     n->updated = now;
     n->probes = 0;
@@ -234,8 +253,11 @@ int arp_output(struct sk_buff *skb, struct net_device *dev, __be32_t nexthop)
     }
     n = neigh_find(dev, nexthop);
     if (n && n->state != NUD_INCOMPLETE) {
-        if (n->state == NUD_STALE && ktime_get_ns() - n->probed >= ARP_RETRANS_NS)
-            neigh_solicit(n);
+        if (n->state == NUD_STALE) {    /* used: re-confirm it (STALE -> DELAY -> PROBE) */
+            n->state = NUD_DELAY;
+            n->probes = 0;
+            mod_timer(&n->timer, ktime_get_ns() + ARP_DELAY_NS);
+        }
         return neigh_xmit(n, skb);
     }
     if (!n) {
@@ -366,7 +388,7 @@ static void arp_netdev_event(struct notifier_block *nb, enum netdev_event event,
 
 void arp_cache_print(void)
 {
-    static const char *const names[] = { "none", "incomplete", "reachable", "stale" };
+    static const char *const names[] = { "none", "incomplete", "reachable", "stale", "delay", "probe" };
     struct neighbour *n;
 
     list_for_each_entry(n, &arp_tbl, list) {

@@ -15,9 +15,11 @@
 #define ARP_RETRANS_NS      (1000ULL * 1000 * 1000)       /* between requests */
 #define ARP_REACHABLE_NS    (30ULL * 1000 * 1000 * 1000)  /* confirmed entry ages to stale */
 #define ARP_STALE_NS        (60ULL * 1000 * 1000 * 1000)  /* unused stale entry is removed */
+#define ARP_DELAY_NS        (5ULL * 1000 * 1000 * 1000)   /* used stale entry: wait before probing (Linux delay_first_probe_time) */
+#define ARP_UCAST_PROBES    3       /* unicast requests in PROBE before dropping the entry */
 #define ARP_LOCKTIME_NS     (1000ULL * 1000 * 1000)       /* a fresh MAC is not replaced sooner */
 
-enum neigh_state { NUD_NONE, NUD_INCOMPLETE, NUD_REACHABLE, NUD_STALE };
+enum neigh_state { NUD_NONE, NUD_INCOMPLETE, NUD_REACHABLE, NUD_STALE, NUD_DELAY, NUD_PROBE };
 
 /*
  * Send skb (data at the IP header, IPv4 frame) to `nexthop` on dev: frames

@@ -1,6 +1,6 @@
 /* ARP (net/arp.c, RFC 826): replies, resolution with retries and give-up,
  * the per-entry queue, poisoning defences, bounded cache that keeps the
- * gateway, gratuitous ARP and the ip= line; heap checked after each test. */
+ * gateway, STALE -> DELAY -> PROBE re-confirmation, gratuitous ARP and the ip= line; heap checked after each test. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -192,6 +192,61 @@ static void test_give_up_reports_ehostunreach(void **state)
     assert_int_equal(arp_state(eth0, htonl(PEER)), NUD_NONE);
 }
 
+/* RFC 1122 §2.3.2.1, Linux's NUD machine: a STALE entry that is used goes to
+ * DELAY (packets still flow to the known MAC), then PROBE with unicast
+ * requests; a reply makes it REACHABLE, silence drops it.  Learned from a
+ * request at time zero (the first second after boot) too. */
+static void test_stale_used_delay_probe(void **state)
+{
+    struct sk_buff *skb;
+    u8 f[64];
+    unsigned n = build_arp(f, bcast, ARPOP_REQUEST, peer_mac, GW, zero, OUR);
+
+    assert_int_equal(fake_netdev_rx(eth0, f, n), 0);       /* the gateway asks for us */
+    fake_netdev_clear_tx(eth0);
+    assert_int_equal(arp_state(eth0, htonl(GW)), NUD_STALE);
+    assert_int_equal(send_to(GW, 16), 0);                    /* used: sent at once, no request */
+    assert_int_equal(fake_netdev_tx_count(eth0), 1);
+    skb = fake_netdev_pop_tx(eth0);
+    assert_int_equal(ntohs(((struct ethhdr *)skb->data)->h_proto), ETH_P_IP);
+    assert_memory_equal(((struct ethhdr *)skb->data)->h_dest, peer_mac, 6);
+    consume_skb(skb);
+    assert_int_equal(arp_state(eth0, htonl(GW)), NUD_DELAY);
+    assert_int_equal(fake_netdev_rx(eth0, f, n), 0);         /* a request again confirms nothing */
+    fake_netdev_clear_tx(eth0);
+    assert_int_equal(arp_state(eth0, htonl(GW)), NUD_DELAY);
+    net_test_run(ARP_DELAY_NS - 10 * NSEC_PER_MSEC);
+    assert_int_equal(fake_netdev_tx_count(eth0), 0);
+    net_test_run(20 * NSEC_PER_MSEC);
+    assert_int_equal(arp_state(eth0, htonl(GW)), NUD_PROBE);
+    struct arphdr *a = pop_arp(&skb);                        /* a unicast request */
+    assert_int_equal(ntohs(a->ar_op), ARPOP_REQUEST);
+    assert_int_equal(ntohl(a->ar_tip), GW);
+    assert_memory_equal(((struct ethhdr *)skb->data)->h_dest, peer_mac, 6);
+    consume_skb(skb);
+    n = build_arp(f, fake_mac, ARPOP_REPLY, peer_mac, GW, fake_mac, OUR);
+    assert_int_equal(fake_netdev_rx(eth0, f, n), 0);
+    assert_int_equal(arp_state(eth0, htonl(GW)), NUD_REACHABLE);
+    net_test_run(10 * ARP_RETRANS_NS);
+    assert_int_equal(fake_netdev_tx_count(eth0), 0);         /* confirmed: no more requests */
+
+    /* aged to STALE, used, nobody answers: ARP_UCAST_PROBES requests, then dropped */
+    net_test_run(ARP_REACHABLE_NS + NSEC_PER_SEC);
+    assert_int_equal(arp_state(eth0, htonl(GW)), NUD_STALE);
+    assert_int_equal(send_to(GW, 16), 0);
+    fake_netdev_clear_tx(eth0);
+    net_test_run(ARP_DELAY_NS + 10 * NSEC_PER_MSEC);
+    for (int i = 0; i < ARP_UCAST_PROBES; i++) {
+        assert_int_equal(arp_state(eth0, htonl(GW)), NUD_PROBE);
+        a = pop_arp(&skb);
+        assert_memory_equal(((struct ethhdr *)skb->data)->h_dest, peer_mac, 6);
+        consume_skb(skb);
+        net_test_run(ARP_RETRANS_NS + 10 * NSEC_PER_MSEC);
+    }
+    assert_int_equal(fake_netdev_tx_count(eth0), 0);
+    assert_int_equal(arp_state(eth0, htonl(GW)), NUD_NONE);
+}
+
 static void test_cache_bounded_keeps_gateway(void **state)
 {
     u8 f[64];
@@ -241,6 +296,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unsolicited_reply_not_learned, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolution_and_queue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_give_up_reports_ehostunreach, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stale_used_delay_probe, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_bounded_keeps_gateway, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gratuitous_and_up_line, setup, teardown),
     };
