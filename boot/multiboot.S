@@ -42,7 +42,15 @@ mb2_info_request:                   /* §3.1.4, optional (flags = 1) */
     .long 6                         /* memory map */
     .long 14                        /* ACPI old RSDP */
     .long 15                        /* ACPI new RSDP */
+    .long 8                         /* framebuffer info (§3.6.12), see below */
 mb2_info_request_end:
+    /*
+     * No framebuffer header tag (§3.1.10): with one, GRUB 2.06 sets a VBE
+     * graphics mode on BIOS machines too (gfxpayload=text is not honoured)
+     * and the VGA text console is lost.  Without it GRUB still sets a GOP
+     * mode under UEFI, which has no text mode, and reports it in the info
+     * tag requested above; BIOS machines stay in text mode.
+     */
     .align 8
     .short 6, 0                     /* module alignment: page-aligned modules */
     .long 8

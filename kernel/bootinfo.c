@@ -87,6 +87,27 @@ static void parse_mb1(const struct mb1_info *mi, struct boot_info *bi)
     }
 }
 
+/* §3.6.12: addr u64, pitch, width, height u32, bpp u8, type u8, reserved, colour info. */
+static void parse_mb2_fb(const u8 *t, u32 size, struct boot_info *bi)
+{
+    struct boot_fb *fb = &bi->fb;
+
+    if (size < 38 || t[29] != 1)        /* 1: direct RGB; 0 indexed, 2 EGA text */
+        return;
+    memcpy(&fb->addr, t + 8, 8);
+    memcpy(&fb->pitch, t + 16, 4);
+    memcpy(&fb->width, t + 20, 4);
+    memcpy(&fb->height, t + 24, 4);
+    fb->bpp = t[28];
+    fb->red_pos = t[32];
+    fb->red_size = t[33];
+    fb->green_pos = t[34];
+    fb->green_size = t[35];
+    fb->blue_pos = t[36];
+    fb->blue_size = t[37];
+    bi->has_fb = fb->addr && fb->width && fb->height && fb->pitch;
+}
+
 static void parse_mb2_tag(u32 type, const u8 *t, u32 size, struct boot_info *bi)
 {
     switch (type) {
@@ -127,6 +148,9 @@ static void parse_mb2_tag(u32 type, const u8 *t, u32 size, struct boot_info *bi)
         }
         break;
     }
+    case 8:     /* framebuffer info */
+        parse_mb2_fb(t, size, bi);
+        break;
     case 14:    /* ACPI old RSDP copy */
     case 15:    /* ACPI new RSDP copy (preferred) */
         if (type == 15 || !bi->has_rsdp) {

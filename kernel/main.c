@@ -7,6 +7,7 @@
  *   the app (or a ktest).
  */
 #include <drivers/uart.h>
+#include <drivers/fb_console.h>
 #include <drivers/vga_text.h>
 #include <kernel/acpi.h>
 #include <kernel/bootinfo.h>
@@ -94,17 +95,25 @@ void kernel_main(u32 magic, u32 info)
     struct app_image app;
 
     uart_init();
-    vga_text_init();        /* the screen too, when the BIOS left text mode */
     if (bootinfo_parse(magic, info, &boot_info)) {
         pr_emerg("boot: not started by a multiboot loader (magic %#x); stopping", magic);
         poweroff(PANIC_EXIT_STATUS);
     }
+    /*
+     * The screen too: GRUB's RGB framebuffer (UEFI) if it gave one, else the
+     * text mode the BIOS left.  A framebuffer first: after a VBE mode switch
+     * the BIOS data area may still say text mode.
+     */
+    if (!fb_console_init(&boot_info))
+        vga_text_init();
     pr_info("unikernel " KERNEL_VERSION " x86_64, booted by %s%s%s%s", boot_info.protocol,
             boot_info.loader[0] ? " (" : "", boot_info.loader, boot_info.loader[0] ? ")" : "");
     pr_info("cmdline: %s", boot_info.cmdline);
     cmdline_init(boot_info.cmdline);
     arch_init();
+    fb_console_pause();
     mm_init(&boot_info);
+    fb_console_remap();
     if (acpi_init(boot_info.has_rsdp ? boot_info.rsdp : NULL))
         pr_warn("acpi: no usable tables");
     irq_init();

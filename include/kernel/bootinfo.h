@@ -25,6 +25,14 @@ struct boot_module {
     char cmdline[128];
 };
 
+/* Multiboot2 §3.6.12 framebuffer info, kept only for direct RGB (type 1). */
+struct boot_fb {
+    u64 addr;                       /* physical */
+    u32 pitch, width, height;       /* bytes per line; pixels */
+    u8 bpp;
+    u8 red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
+};
+
 struct boot_info {
     const char *protocol;           /* "multiboot" or "multiboot2" */
     char loader[64];                /* boot loader name, "" if not given */
@@ -35,6 +43,8 @@ struct boot_info {
     unsigned nr_modules;
     u8 rsdp[36];                    /* a copy of the ACPI RSDP (v1: 20 bytes, v2: 36) */
     bool has_rsdp;
+    struct boot_fb fb;
+    bool has_fb;                    /* an RGB framebuffer (not EGA text, not indexed) */
 };
 
 /*
