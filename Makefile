@@ -174,10 +174,14 @@ help:
 	@echo "make run-iso         boot the ISO under SeaBIOS (UEFI=1: under OVMF)"
 	@echo "make debug           QEMU halted with a gdb stub; prints the gdb command"
 	@echo "make bench-boot      boot-time table (median of 10 runs)"
+	@echo "make bench           ours vs a Linux guest, same app binaries, 5 rounds;"
+	@echo "                     BENCHMARKS.md and build/bench.json (bench-quick: 1 round)"
+	@echo "make fuzz            libFuzzer on the host-built receive path (FUZZ_SECONDS=60)"
 	@echo "make compile_commands.json   for clangd and other editors"
 	@echo "make clean           remove build/"
 	@echo "variables: ACCEL=auto|kvm|tcg  NET=user|tap|none  PCAP=file.pcap"
-	@echo "           APPEND='kernel args'  INITRD=app.elf  CC=gcc|clang"
+	@echo "           APP=httpd|echo|hello|<none>  APPEND='kernel args'  INITRD=app.elf"
+	@echo "           CC=gcc|clang"
 	@echo "           TEST_TIMEOUT_SCALE=2 (slow machines)"
 
 # App builds and the built-in app image (apps/apps.mk); syscall-name generation (kernel/sys/sys.mk).
