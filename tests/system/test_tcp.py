@@ -15,9 +15,9 @@ socket module run inside the namespace.
   with the echo still flowing back after the host's FIN, RST for a closed
   port, the guest connecting out (and ECONNREFUSED from a closed port).
 - Bulk: TCP_BULK_MIB (default 64) MiB through echo both ways at once and
-  through chargen and discard, SHA-256 (or the RFC 864 pattern) equal; the
-  1 GiB case of the issue takes ~2 min a direction under TCG on a shared
-  machine, so it runs only with TCP_SLOW=1:
+  through chargen and discard, SHA-256 (or the RFC 864 pattern) equal.  The
+  issue's 1 GiB cases (echo: 1 GiB each way at once, ~90 s; chargen 1 GiB,
+  ~75 s; TCG on a shared 2-core machine) run only with TCP_SLOW=1:
       TCP_SLOW=1 make system PYTEST_ARGS='-k gib'
 - 200 concurrent connections each echoing TCP_CONC_KIB (default 1024) KiB.
 - 10,000 sequential connect/echo/close cycles (half closed by each side),
