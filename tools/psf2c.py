@@ -5,6 +5,9 @@ Unicode table) into the C glyph table of drivers/fb_font.c: printable ASCII
 
     tools/psf2c.py /usr/share/consolefonts/Lat15-Terminus16.psf.gz > drivers/fb_font.c
 
+The font is Debian's console-setup-linux (installed, or unpacked without
+installing: `apt-get download console-setup-linux && dpkg-deb -x *.deb dir`).
+
 Formats: PSF1 and PSF2 as documented in kbd's doc/font-formats (psf.h):
 PSF1 = 0x36 0x04, mode, charsize, glyphs (256, or 512 with mode bit 0),
 Unicode table of little-endian u16 per glyph ending in 0xFFFF (0xFFFE starts
