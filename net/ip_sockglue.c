@@ -183,3 +183,30 @@ int ip_getsockopt(struct sock *sk, int optname, u64 optval, u64 optlen)
         return -EFAULT;
     return copy_to_user((void *)optval, &val, (size_t)len);
 }
+
+long ip_recv_datagram(struct sock *sk, struct msghdr *msg, size_t len, int flags, int *addr_len,
+                      __be16_t (*src_port)(const struct sk_buff *skb))
+{
+    struct sk_buff *skb;
+    size_t copied;
+    int err;
+
+    if (flags & MSG_ERRQUEUE)
+        return -EAGAIN;     /* no IP_RECVERR queue: Linux's answer for an empty one */
+    skb = skb_recv_datagram(sk, (unsigned)flags, false, &err);
+    if (!skb)
+        return err;
+    copied = MIN(len, (size_t)skb->len);
+    if (copied < skb->len)
+        msg->msg_flags |= MSG_TRUNC;
+    err = copy_to_iter(skb->data, copied, &msg->msg_iter);
+    if (!err && msg->msg_name)
+        *addr_len = inet_fill_sockaddr(msg->msg_name, ip_hdr(skb)->saddr,
+                                       src_port ? src_port(skb) : 0);
+    if (!err)
+        err = ip_cmsg_recv(msg, sk, skb);
+    if (!err)
+        err = (flags & MSG_TRUNC) ? (int)skb->len : (int)copied;
+    consume_skb(skb);
+    return err;
+}

@@ -98,26 +98,7 @@ static long raw_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 
 static long raw_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags, int *addr_len)
 {
-    struct sk_buff *skb;
-    size_t copied;
-    int err;
-
-    if (flags & MSG_ERRQUEUE)
-        return -EAGAIN;
-    if (!(skb = skb_recv_datagram(sk, (unsigned)flags, false, &err)))
-        return err;
-    copied = MIN(len, (size_t)skb->len);
-    if (copied < skb->len)
-        msg->msg_flags |= MSG_TRUNC;
-    err = copy_to_iter(skb->data, copied, &msg->msg_iter);
-    if (!err && msg->msg_name)
-        *addr_len = inet_fill_sockaddr(msg->msg_name, ip_hdr(skb)->saddr, 0);
-    if (!err)
-        err = ip_cmsg_recv(msg, sk, skb);
-    if (!err)
-        err = (flags & MSG_TRUNC) ? (int)skb->len : (int)copied;
-    consume_skb(skb);
-    return err;
+    return ip_recv_datagram(sk, msg, len, flags, addr_len, NULL);
 }
 
 /* Raw socks are bound to their protocol, not a port: bind only picks the local address. */

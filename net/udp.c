@@ -304,29 +304,14 @@ static long udp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
     return err ? err : (long)len;
 }
 
+static __be16_t udp_src_port(const struct sk_buff *skb)
+{
+    return udp_hdr(skb)->source;
+}
+
 static long udp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags, int *addr_len)
 {
-    struct sk_buff *skb;
-    size_t copied;
-    int err;
-
-    if (flags & MSG_ERRQUEUE)
-        return -EAGAIN;     /* no IP_RECVERR queue: Linux's answer for an empty one */
-    skb = skb_recv_datagram(sk, (unsigned)flags, false, &err);
-    if (!skb)
-        return err;
-    copied = MIN(len, (size_t)skb->len);
-    if (copied < skb->len)
-        msg->msg_flags |= MSG_TRUNC;
-    err = copy_to_iter(skb->data, copied, &msg->msg_iter);
-    if (!err && msg->msg_name)
-        *addr_len = inet_fill_sockaddr(msg->msg_name, ip_hdr(skb)->saddr, udp_hdr(skb)->source);
-    if (!err)
-        err = ip_cmsg_recv(msg, sk, skb);
-    if (!err)
-        err = (flags & MSG_TRUNC) ? (int)skb->len : (int)copied;
-    consume_skb(skb);
-    return err;
+    return ip_recv_datagram(sk, msg, len, flags, addr_len, udp_src_port);
 }
 
 static int udp_connect(struct sock *sk, const void *addr, int addrlen)

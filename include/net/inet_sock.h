@@ -113,6 +113,18 @@ bool ip_icmp_err_fatal(const struct icmp_err *err);
 
 /* Put IP_PKTINFO for a received skb (network header set, IPCB valid) if the sock asked. */
 int ip_cmsg_recv(struct msghdr *msg, struct sock *sk, struct sk_buff *skb);
+/*
+ * recvmsg of the IPv4 datagram protocols (UDP, ping, raw): take the next
+ * datagram (waiting per flags and the receive timeout), copy up to len bytes
+ * of it from skb->data into msg's iovecs (MSG_TRUNC in msg_flags when cut),
+ * fill msg_name with its source address and port (src_port(skb), network
+ * order; port 0 when src_port is NULL) and add IP_PKTINFO.  Returns the bytes
+ * copied, or the datagram's full length with MSG_TRUNC in flags (Linux), or
+ * -EAGAIN (also for MSG_ERRQUEUE: there is no error queue), -EFAULT, a
+ * pending socket error, 0 after shutdown.
+ */
+long ip_recv_datagram(struct sock *sk, struct msghdr *msg, size_t len, int flags, int *addr_len,
+                      __be16_t (*src_port)(const struct sk_buff *skb));
 /* SOL_IP options of every inet sock (IP_TTL, IP_TOS, IP_PKTINFO, IP_HDRINCL for raw). */
 int ip_setsockopt(struct sock *sk, int optname, u64 optval, unsigned optlen);
 int ip_getsockopt(struct sock *sk, int optname, u64 optval, u64 optlen);
