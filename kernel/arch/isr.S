@@ -7,6 +7,7 @@
  * uses GS.  The CPU aligned RSP to 16 before its frame; 7 + 15 quadwords
  * keep it aligned for the C call.
  */
+#include <kernel/arch/pt_regs_asm.h>
 #include "arch.h"
 
 /* Vectors whose exceptions push an error code (§7.15): #DF #TS #NP #SS #GP #PF #AC #CP #VC #SX. */
@@ -30,38 +31,10 @@ isr_stubs:
     .endr
 
 isr_common:
-    pushq   %rax
-    pushq   %rbx
-    pushq   %rcx
-    pushq   %rdx
-    pushq   %rsi
-    pushq   %rdi
-    pushq   %rbp
-    pushq   %r8
-    pushq   %r9
-    pushq   %r10
-    pushq   %r11
-    pushq   %r12
-    pushq   %r13
-    pushq   %r14
-    pushq   %r15
+    PUSH_REGS
     cld                                 /* the C ABI expects DF = 0 */
     movq    %rsp, %rdi
     call    common_interrupt
-    popq    %r15
-    popq    %r14
-    popq    %r13
-    popq    %r12
-    popq    %r11
-    popq    %r10
-    popq    %r9
-    popq    %r8
-    popq    %rbp
-    popq    %rdi
-    popq    %rsi
-    popq    %rdx
-    popq    %rcx
-    popq    %rbx
-    popq    %rax
+    POP_REGS
     addq    $16, %rsp                   /* vector and error code */
     iretq

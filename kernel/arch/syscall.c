@@ -6,6 +6,7 @@
  * process code in kernel/user/.  Owns the SYSCALL MSRs and the global
  * syscall_kstack_top the entry switches to (the kernel never uses GS).
  */
+#include <kernel/arch/pt_regs_asm.h>
 #include <kernel/arch/cpu.h>
 #include <kernel/arch/desc.h>
 #include <kernel/arch/user.h>
@@ -24,6 +25,9 @@
 #define SYSCALL_FMASK   ((1U << 8) | (1U << 9) | (1U << 10) | (3U << 12) | (1U << 14) | (1U << 18))
 
 _Static_assert(__USER_DS == 0x1b && __USER_CS == 0x23, "syscall_entry.S hard-codes the user selectors");
+_Static_assert(offsetof(struct pt_regs, vector) == PT_VECTOR && offsetof(struct pt_regs, rip) == PT_RIP &&
+               offsetof(struct pt_regs, rflags) == PT_RFLAGS && offsetof(struct pt_regs, rsp) == PT_RSP,
+               "pt_regs_asm.h's offsets match struct pt_regs");
 
 extern u64 syscall_kstack_top;          /* syscall_entry.S */
 void syscall_entry(void);

@@ -13,31 +13,9 @@
 #define USER_DS     0x1b
 #define USER_CS     0x23
 
-/* Offsets into struct pt_regs (<kernel/irq.h>). */
-#define PT_VECTOR   120
-#define PT_RIP      136
-#define PT_RFLAGS   152
-#define PT_RSP      160
-#define SYSCALL_VECTOR 0x100            /* not an IDT vector: marks a syscall frame */
+#include <kernel/arch/pt_regs_asm.h>
 
-/* Restore the general registers of a struct pt_regs; rsp ends at `vector`. */
-.macro POP_REGS
-    popq    %r15
-    popq    %r14
-    popq    %r13
-    popq    %r12
-    popq    %r11
-    popq    %r10
-    popq    %r9
-    popq    %r8
-    popq    %rbp
-    popq    %rdi
-    popq    %rsi
-    popq    %rdx
-    popq    %rcx
-    popq    %rbx
-    popq    %rax
-.endm
+#define SYSCALL_VECTOR 0x100            /* not an IDT vector: marks a syscall frame */
 
     .data
     .balign 8
@@ -58,21 +36,7 @@ syscall_entry:
     pushq   %rcx                        /* user RIP */
     pushq   %rax                        /* error_code: the syscall number (orig_rax) */
     pushq   $SYSCALL_VECTOR
-    pushq   %rax
-    pushq   %rbx
-    pushq   %rcx
-    pushq   %rdx
-    pushq   %rsi
-    pushq   %rdi
-    pushq   %rbp
-    pushq   %r8
-    pushq   %r9
-    pushq   %r10
-    pushq   %r11
-    pushq   %r12
-    pushq   %r13
-    pushq   %r14
-    pushq   %r15
+    PUSH_REGS
     xorl    %ebp, %ebp                  /* ends kernel backtraces at the user boundary */
     movq    %rsp, %rdi
     sti
