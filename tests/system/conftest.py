@@ -43,6 +43,29 @@ def qemu_status(status):
     return (status << 1) | 1
 
 
+def run_native(program, prompt, answer, timeout=60):
+    """Run a differential test program on this Linux host (the oracle) with
+    the VM's stdio shape: stdout and stderr on one pipe, and `answer` (bytes)
+    typed on stdin when a line starts with `prompt`, as a test types it on the
+    guest's serial console.  Returns everything it printed; fails unless it
+    exits 0 within `timeout` (scaled) seconds."""
+    p = subprocess.Popen([program], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    out = []
+    try:
+        for raw in p.stdout:
+            line = raw.decode(errors="replace")
+            out.append(line)
+            if line.startswith(prompt):
+                p.stdin.write(answer)
+                p.stdin.flush()
+        assert p.wait(scaled(timeout)) == 0, "".join(out)
+    finally:
+        p.kill()
+        p.wait()
+    return "".join(out)
+
+
 def scaled(timeout):
     return timeout * TIMEOUT_SCALE
 

@@ -12,11 +12,10 @@ on the same file.
 """
 import difflib
 import os
-import subprocess
 
 import pytest
 
-from conftest import BUILD, qemu_status, scaled
+from conftest import BUILD, qemu_status, run_native
 
 PROGRAM = os.path.join(BUILD, "conformance", "readiness")
 PROMPT = "rd: waiting for input"
@@ -32,21 +31,7 @@ def native():
     """The oracle's output: the program under Linux, with the VM's stdio shape."""
     if not os.path.exists(PROGRAM):
         pytest.fail(f"{PROGRAM} missing: run `make conformance` (make system builds it)")
-    p = subprocess.Popen([PROGRAM], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT)
-    out = []
-    try:
-        for raw in p.stdout:
-            line = raw.decode(errors="replace")
-            out.append(line)
-            if line.startswith(PROMPT):
-                p.stdin.write(INPUT)
-                p.stdin.flush()
-        assert p.wait(scaled(60)) == 0, "".join(out)
-    finally:
-        p.kill()
-        p.wait()
-    return "".join(out)
+    return run_native(PROGRAM, PROMPT, INPUT)
 
 
 def test_native_run_is_complete(native):

@@ -10,11 +10,10 @@ the program; the kernel must survive them and the app must exit with 0.
 """
 import difflib
 import os
-import subprocess
 
 import pytest
 
-from conftest import BUILD, qemu_status, scaled
+from conftest import BUILD, qemu_status, run_native
 
 PROGRAM = os.path.join(BUILD, "conformance", "syscalls")
 PROMPT = "sc: waiting for input"
@@ -35,21 +34,7 @@ def program():
 @pytest.fixture(scope="module")
 def native(program):
     """The oracle's output: the program under Linux, with the VM's stdio shape."""
-    p = subprocess.Popen([program], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT)
-    out = []
-    try:
-        for raw in p.stdout:
-            line = raw.decode(errors="replace")
-            out.append(line)
-            if line.startswith(PROMPT):
-                p.stdin.write(INPUT)
-                p.stdin.flush()
-        assert p.wait(scaled(60)) == 0, "".join(out)
-    finally:
-        p.kill()
-        p.wait()
-    return "".join(out)
+    return run_native(program, PROMPT, INPUT)
 
 
 def run_in_vm(boot, program):
