@@ -63,6 +63,14 @@ struct exception_table_entry { u64 insn, fixup; };
  * powers off like a kernel fault.
  */
 extern void (*user_fault_hook)(struct pt_regs *regs);
+/*
+ * Seam for not-present page faults on user addresses, from ring 3 or from a
+ * uaccess copy (an instruction with an exception-table entry): the ring-3
+ * code backs the page when a VMA allows the access (demand paging) and
+ * returns true, and the instruction is retried; false takes the usual path
+ * (fixup, signal or dump).  Error code bits as Intel SDM vol. 3A §5.7.
+ */
+extern bool (*demand_fault_hook)(u64 addr, u64 error_code);
 /* "#PF", "#GP", ...: the SDM's mnemonic for exception `vector`, or "#??". */
 const char *trap_name(unsigned vector);
 /* Print every register of `regs` plus CR0/CR2/CR3/CR4 at the emergency level. */

@@ -74,10 +74,17 @@ struct user_mm *user_mm_create(void);
 void user_mm_destroy(struct user_mm *mm);
 /*
  * Create the VMA [start, end) and back it with zeroed pages mapped with
- * prot's permissions (nothing is mapped for PROT_NONE).  The range must be
- * free.  0, or -ENOMEM with nothing left behind.
+ * prot's permissions (nothing is mapped for PROT_NONE, nor yet for
+ * VMA_STACK: user_fault_in).  The range must be free.  0, or -ENOMEM with
+ * nothing left behind.
  */
 int user_map(struct user_mm *mm, u64 start, u64 end, unsigned prot, unsigned kind);
+/*
+ * Demand paging: back the absent page holding addr with a zeroed page when
+ * a VMA of mm allows the access that faulted (#PF error_code); true if the
+ * page is now there.  The stack VMA is the one user_map leaves unbacked.
+ */
+bool user_fault_in(struct user_mm *mm, u64 addr, u64 error_code);
 /* Unmap [start, end) and free its pages; holes are fine.  0 or -ENOMEM (VMA split). */
 int user_unmap(struct user_mm *mm, u64 start, u64 end);
 /* Change the permissions of the covered range [start, end).  0 or -ENOMEM. */

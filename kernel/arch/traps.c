@@ -2,9 +2,10 @@
  * CPU exceptions, vectors 0-31 (Intel SDM vol. 3A, 2023 numbering, §7.15).
  * Below: the entry stubs (isr.S via common_interrupt).  Above: code that
  * faults on purpose through the exception table (copy_from_user), and the
- * ring-3 work through user_fault_hook.  Anything else is a bug: print the
- * vector, error code, RIP, control registers, all registers and a
- * backtrace, then power off with PANIC_EXIT_STATUS.
+ * ring-3 work through demand_fault_hook (pages not yet backed) and
+ * user_fault_hook (signals).  Anything else is a bug: print the vector,
+ * error code, RIP, control registers, all registers and a backtrace, then
+ * power off with PANIC_EXIT_STATUS.
  */
 #include <kernel/arch/cpu.h>
 #include <kernel/arch/extable.h>
@@ -13,6 +14,7 @@
 #include "arch.h"
 
 void (*user_fault_hook)(struct pt_regs *regs);
+bool (*demand_fault_hook)(u64 addr, u64 error_code);
 
 static const char *const names[32] = {
     "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -102,6 +104,11 @@ void do_trap(struct pt_regs *regs)
 {
     unsigned v = (unsigned)regs->vector;
 
+    /* Not present (error code bit 0 clear): maybe a page not yet backed. */
+    if (v == 14 && !(regs->error_code & 1) && demand_fault_hook &&
+        (user_mode(regs) || search_exception_tables(regs->rip)) &&
+        demand_fault_hook(read_cr2(), regs->error_code))
+        return;
     if (!user_mode(regs) && fixup_allowed(v)) {
         u64 fixup = search_exception_tables(regs->rip);
         if (fixup) {

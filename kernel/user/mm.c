@@ -2,12 +2,15 @@
  * The app's pages: VMAs (vma.c) backed by zeroed 4 KiB pages in the lower
  * half of kernel_pgd (Intel SDM vol. 3A §4.5).  Above: the loader, mmap.c,
  * process exit.  Below: vm_map_page/vm_unmap_page/vm_translate and the page
- * allocator.  Every page of an accessible VMA is present (eager allocation);
+ * allocator.  Every page of an accessible VMA is present (eager allocation)
+ * except the stack's: its 8 MiB (RLIMIT_STACK) would be most of a small
+ * VM's RAM, so its pages come on first touch (user_fault_in), as on Linux.
  * PROT_NONE pages keep their contents but lose PTE_USER, so ring 3 faults on
  * them and nothing is allocated for a fresh PROT_NONE reservation.
  */
 #include <kernel/errno.h>
 #include <kernel/mm.h>
+#include <kernel/printk.h>
 #include <kernel/string.h>
 #include <kernel/user_mm.h>
 #include <kernel/vm.h>
@@ -108,11 +111,33 @@ int user_map(struct user_mm *mm, u64 start, u64 end, unsigned prot, unsigned kin
 
     if (err)
         return err;
+    if (kind == VMA_STACK)
+        return 0;                       /* on demand: user_fault_in */
     if (prot != PROT_NONE && (err = populate(start, end, prot, &reached))) {
         free_range(start, reached);     /* not the whole range: it may be huge */
         vma_remove(mm, start, end);     /* no split: [start, end) has its own ends */
     }
     return err;
+}
+
+/* #PF error code bits (Intel SDM vol. 3A §5.7): write access, instruction fetch. */
+#define PF_WRITE    (1ULL << 1)
+#define PF_INSTR    (1ULL << 4)
+
+bool user_fault_in(struct user_mm *mm, u64 addr, u64 error_code)
+{
+    struct vm_area *v = mm ? vma_find(mm, addr) : NULL;
+    u64 va = addr & ~(PAGE_SIZE - 1), reached;
+
+    if (!v || !(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) ||
+        ((error_code & PF_WRITE) && !(v->prot & PROT_WRITE)) ||
+        ((error_code & PF_INSTR) && !(v->prot & PROT_EXEC)))
+        return false;
+    if (populate(va, va + PAGE_SIZE, v->prot, &reached)) {
+        pr_err("mm: out of memory backing the app's page at %#llx", (unsigned long long)va);
+        return false;
+    }
+    return true;
 }
 
 int user_unmap(struct user_mm *mm, u64 start, u64 end)

@@ -88,6 +88,12 @@ static int app_main(void *arg)
     user_start(entry, sp);
 }
 
+/* demand_fault_hook (kernel/arch/traps.c): the app's one address space. */
+static bool app_fault_in(u64 addr, u64 error_code)
+{
+    return user_fault_in(init_process.mm, addr, error_code);
+}
+
 /*
  * The main thread is joined only if it has ended: after exit_group from
  * another thread it may stay blocked in the kernel until power-off.
@@ -102,6 +108,7 @@ int app_run(const struct app_image *app)
         return PANIC_EXIT_STATUS;
     user_arch_init();
     user_fault_hook = user_fault;
+    demand_fault_hook = app_fault_in;
     t = kthread_create("app", app_main, (void *)app);
     if (!t)
         return PANIC_EXIT_STATUS;
