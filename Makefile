@@ -176,6 +176,8 @@ help:
 	@echo "make bench-boot      boot-time table (median of 10 runs)"
 	@echo "make bench           ours vs a Linux guest, same app binaries, 5 rounds;"
 	@echo "                     BENCHMARKS.md and build/bench.json (bench-quick: 1 round)"
+	@echo "make profile         sample the guest under one bench load (PROFILE_LOAD=http|"
+	@echo "                     http-close|rx|tx|rr) and print key p's per-layer cycles"
 	@echo "make fuzz            libFuzzer on the host-built receive path (FUZZ_SECONDS=60)"
 	@echo "make compile_commands.json   for clangd and other editors"
 	@echo "make clean           remove build/"

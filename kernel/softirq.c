@@ -7,6 +7,7 @@
  */
 #include <kernel/arch/irqflags.h>
 #include <kernel/compiler.h>
+#include <kernel/prof.h>
 #include <kernel/softirq.h>
 
 /*
@@ -58,6 +59,7 @@ void do_softirq(void)
         return;
     }
     in_softirq = true;
+    prof_enter(PROF_SOFTIRQ);
     while (pending && rounds-- > 0) {
         u32 run = pending;
 
@@ -72,6 +74,7 @@ void do_softirq(void)
         }
         local_irq_disable();
     }
+    prof_exit();
     in_softirq = false;
     local_irq_restore(flags);
 }

@@ -9,6 +9,7 @@
 #include <kernel/arch/irqflags.h>
 #include <kernel/errno.h>
 #include <kernel/mm.h>
+#include <kernel/prof.h>
 #include <kernel/softirq.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
@@ -189,7 +190,11 @@ void netdev_count_drop(struct net_device *dev, enum skb_drop_reason reason)
 static netdev_tx_t xmit_one(struct sk_buff *skb, struct net_device *dev)
 {
     u32 len = skb->len;
-    netdev_tx_t rc = dev->netdev_ops->ndo_start_xmit(skb, dev);
+    netdev_tx_t rc;
+
+    prof_enter(PROF_NIC_TX);
+    rc = dev->netdev_ops->ndo_start_xmit(skb, dev);
+    prof_exit();
 
     if (rc == NETDEV_TX_OK) {
         dev->stats.tx_packets++;
@@ -242,7 +247,7 @@ void dev_remove_pack(struct packet_type *pt)
     list_del_init(&pt->list);
 }
 
-int netif_receive_skb(struct sk_buff *skb)
+static int __netif_receive_skb(struct sk_buff *skb)
 {
     struct net_device *dev = skb->dev;
     struct packet_type *pt;
@@ -265,6 +270,16 @@ int netif_receive_skb(struct sk_buff *skb)
 drop:
     kfree_skb_reason(skb, reason);
     return -EINVAL;
+}
+
+int netif_receive_skb(struct sk_buff *skb)
+{
+    int ret;
+
+    prof_enter(PROF_ETH);
+    ret = __netif_receive_skb(skb);
+    prof_exit();
+    return ret;
 }
 
 void netif_napi_add(struct net_device *dev, struct napi_struct *napi,
@@ -333,7 +348,11 @@ void net_rx_action(void)
     struct napi_struct *napi;
 
     while (budget > 0 && (napi = next_napi())) {
-        int work = napi->poll(napi, MIN(napi->weight, budget));
+        int work;
+
+        prof_enter(PROF_NIC_RX);
+        work = napi->poll(napi, MIN(napi->weight, budget));
+        prof_exit();
 
         /* A poll that reports no work still costs budget, so a confused driver cannot spin here. */
         budget -= MAX(work, 1);

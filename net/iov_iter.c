@@ -7,6 +7,7 @@
  */
 #include <kernel/errno.h>
 #include <kernel/mm.h>
+#include <kernel/prof.h>
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
 #include <net/socket.h>
@@ -45,12 +46,22 @@ static int iter_copy(void *buf, size_t n, struct iov_iter *i, bool to_iter)
 
 int copy_to_iter(const void *src, size_t n, struct iov_iter *i)
 {
-    return iter_copy((void *)src, n, i, true);
+    int err;
+
+    prof_enter(PROF_COPY);
+    err = iter_copy((void *)src, n, i, true);
+    prof_exit();
+    return err;
 }
 
 int copy_from_iter(void *dst, size_t n, struct iov_iter *i)
 {
-    return iter_copy(dst, n, i, false);
+    int err;
+
+    prof_enter(PROF_COPY);
+    err = iter_copy(dst, n, i, false);
+    prof_exit();
+    return err;
 }
 
 void iov_iter_advance(struct iov_iter *i, size_t n)

@@ -6,6 +6,7 @@
  * Owns the protocol table.  A host, not a router: nothing is forwarded.
  */
 #include <kernel/errno.h>
+#include <kernel/prof.h>
 #include <net/checksum.h>
 #include <net/icmp.h>
 #include <net/snmp.h>
@@ -112,8 +113,13 @@ static int ip_local_deliver(struct sk_buff *skb)
     if (raw_deliver)
         raw_deliver(skb);
     if (prot) {
+        int ret;
+
         IP_INC_STATS(INDELIVERS);
-        return prot->handler(skb);
+        prof_enter(iph->protocol == IPPROTO_TCP ? PROF_TCP_IN : PROF_UDP);
+        ret = prot->handler(skb);
+        prof_exit();
+        return ret;
     }
     IP_INC_STATS(INUNKNOWNPROTOS);
     icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH, 0);
@@ -134,7 +140,7 @@ static void ip_count_rcv_drop(enum skb_drop_reason reason)
         IP_INC_STATS(INHDRERRORS);
 }
 
-static int ip_rcv(struct sk_buff *skb, struct net_device *dev, struct packet_type *pt)
+static int __ip_rcv(struct sk_buff *skb, struct net_device *dev)
 {
     enum skb_drop_reason reason;
 
@@ -158,6 +164,16 @@ drop:
     ip_count_rcv_drop(reason);
     kfree_skb_reason(skb, reason);
     return -EINVAL;
+}
+
+static int ip_rcv(struct sk_buff *skb, struct net_device *dev, struct packet_type *pt)
+{
+    int ret;
+
+    prof_enter(PROF_IP_IN);
+    ret = __ip_rcv(skb, dev);
+    prof_exit();
+    return ret;
 }
 
 static struct packet_type ip_packet_type = { .type = cpu_to_be16_const(ETH_P_IP), .func = ip_rcv };

@@ -6,6 +6,7 @@
  * Owns the datagram ID counter.
  */
 #include <kernel/errno.h>
+#include <kernel/prof.h>
 #include <kernel/string.h>
 #include <net/arp.h>
 #include <net/checksum.h>
@@ -71,7 +72,7 @@ static int ip_fragment(struct sk_buff *skb, const struct flowi4 *fl, struct net_
     return err;
 }
 
-int ip_local_out(struct sk_buff *skb, const struct flowi4 *fl, const struct rtable *rt)
+static int __ip_local_out(struct sk_buff *skb, const struct flowi4 *fl, const struct rtable *rt)
 {
     struct net_device *dev = rt->dev;
     __be32_t nexthop = rt->rt_gateway ? rt->rt_gateway : fl->daddr;
@@ -95,6 +96,16 @@ int ip_local_out(struct sk_buff *skb, const struct flowi4 *fl, const struct rtab
         return arp_output(skb, dev, nexthop);
     }
     return ip_fragment(skb, fl, dev, nexthop);
+}
+
+int ip_local_out(struct sk_buff *skb, const struct flowi4 *fl, const struct rtable *rt)
+{
+    int ret;
+
+    prof_enter(PROF_IP_OUT);
+    ret = __ip_local_out(skb, fl, rt);
+    prof_exit();
+    return ret;
 }
 
 /*

@@ -11,6 +11,7 @@
 #include <kernel/mm.h>
 #include <kernel/poll.h>
 #include <kernel/process.h>
+#include <kernel/prof.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
@@ -31,6 +32,26 @@ static struct fdtable *files(void) { return &init_process.files; }
 
 /* --- the socket file --------------------------------------------------- */
 
+long sock_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
+{
+    long ret;
+
+    prof_enter(PROF_SOCK);
+    ret = sock->ops->sendmsg(sock, msg, len);
+    prof_exit();
+    return ret;
+}
+
+long sock_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
+{
+    long ret;
+
+    prof_enter(PROF_SOCK);
+    ret = sock->ops->recvmsg(sock, msg, len, flags);
+    prof_exit();
+    return ret;
+}
+
 static long sock_read(struct file *f, char *ubuf, size_t len, u64 *pos)
 {
     struct socket *sock = f->private_data;
@@ -38,7 +59,7 @@ static long sock_read(struct file *f, char *ubuf, size_t len, u64 *pos)
     struct msghdr msg = { 0 };
 
     iov_iter_init(&msg.msg_iter, ITER_USER, &iov, 1, len);
-    return sock->ops->recvmsg(sock, &msg, len, (f->f_flags & O_NONBLOCK) ? MSG_DONTWAIT : 0);
+    return sock_recvmsg(sock, &msg, len, (f->f_flags & O_NONBLOCK) ? MSG_DONTWAIT : 0);
 }
 
 static long sock_write(struct file *f, const char *ubuf, size_t len, u64 *pos)
@@ -50,7 +71,7 @@ static long sock_write(struct file *f, const char *ubuf, size_t len, u64 *pos)
     long ret;
 
     iov_iter_init(&msg.msg_iter, ITER_USER, &iov, 1, len);
-    ret = sock->ops->sendmsg(sock, &msg, len);
+    ret = sock_sendmsg(sock, &msg, len);
     sock_send_done();
     return ret;
 }

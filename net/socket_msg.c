@@ -53,7 +53,7 @@ static long sys_sendto(unsigned long fd, unsigned long buf, unsigned long len,
         msg.msg_namelen = (int)addrlen;
     }
     msg.msg_flags = (unsigned)flags | ((f->f_flags & O_NONBLOCK) ? MSG_DONTWAIT : 0);
-    err = (int)sock->ops->sendmsg(sock, &msg, msg.msg_iter.count);
+    err = (int)sock_sendmsg(sock, &msg, msg.msg_iter.count);
     sock_send_done();
 out:
     fput(f);
@@ -78,7 +78,7 @@ static long sys_recvfrom(unsigned long fd, unsigned long buf, unsigned long len,
         return err2;
     if (f->f_flags & O_NONBLOCK)
         flags |= MSG_DONTWAIT;
-    err = sock->ops->recvmsg(sock, &msg, msg.msg_iter.count, (int)flags);
+    err = sock_recvmsg(sock, &msg, msg.msg_iter.count, (int)flags);
     if (err >= 0 && uaddr && (err2 = move_addr_to_user(addr, msg.msg_namelen, uaddr, ulen)) < 0)
         err = err2;
     fput(f);
@@ -118,7 +118,7 @@ static long do_sendmsg(struct socket *sock, struct file *f, u64 umsg, unsigned f
     if (!msg.msg_namelen)
         msg.msg_name = NULL;
     msg.msg_flags = flags | ((f->f_flags & O_NONBLOCK) ? MSG_DONTWAIT : 0);
-    err = sock->ops->sendmsg(sock, &msg, msg.msg_iter.count);
+    err = sock_sendmsg(sock, &msg, msg.msg_iter.count);
     sock_send_done();
 out:
     kfree(iov);
@@ -141,7 +141,7 @@ static long do_recvmsg(struct socket *sock, struct file *f, u64 umsg, unsigned f
     msg.msg_flags = flags & MSG_CMSG_CLOEXEC;
     if (f->f_flags & O_NONBLOCK)
         flags |= MSG_DONTWAIT;
-    len = err = sock->ops->recvmsg(sock, &msg, msg.msg_iter.count, (int)flags);
+    len = err = sock_recvmsg(sock, &msg, msg.msg_iter.count, (int)flags);
     kfree(iov);
     if (err < 0)
         return err;

@@ -12,6 +12,7 @@
  * fresh skb (no clones): the queue keeps the data until it is acked.
  */
 #include <kernel/errno.h>
+#include <kernel/prof.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
 #include <net/byteorder.h>
@@ -45,7 +46,7 @@ struct sk_buff *tcp_make_segment(const struct tcp_seg_hdr *h, const struct tcp_o
     return skb;
 }
 
-int tcp_v4_send(struct sk_buff *skb, const struct tcp_seg_route *r)
+static int __tcp_v4_send(struct sk_buff *skb, const struct tcp_seg_route *r)
 {
     struct flowi4 fl = { .daddr = r->daddr, .saddr = r->saddr, .proto = IPPROTO_TCP,
                          .tos = r->tos, .ttl = r->ttl, .oif = r->oif, .df = true };
@@ -64,6 +65,17 @@ int tcp_v4_send(struct sk_buff *skb, const struct tcp_seg_route *r)
     if (th->flags & TCPHDR_RST)
         tcp_stats.out_rsts++;
     return ip_local_out(skb, &fl, &rt);
+}
+
+/* Checksum and hand to IPv4; time in here and in the writers below is PROF_TCP_OUT. */
+int tcp_v4_send(struct sk_buff *skb, const struct tcp_seg_route *r)
+{
+    int ret;
+
+    prof_enter(PROF_TCP_OUT);
+    ret = __tcp_v4_send(skb, r);
+    prof_exit();
+    return ret;
 }
 
 static void tcp_sk_route(const struct sock *sk, struct tcp_seg_route *r)
@@ -333,7 +345,7 @@ static bool tcp_may_send_data(const struct sock *sk)
     }
 }
 
-void tcp_push_pending(struct sock *sk)
+static void __tcp_push_pending(struct sock *sk)
 {
     struct tcp_sock *tp = tcp_sk(sk);
     struct sk_buff *skb;
@@ -357,6 +369,13 @@ void tcp_push_pending(struct sock *sk)
     /* Data waits on a window too small to use with nothing in flight: probe it (RFC 9293 §3.8.6.1). */
     if (tp->send_head && tp->snd_nxt == tp->snd_una && !timer_pending(&inet_csk(sk)->icsk_retransmit_timer))
         tcp_reset_xmit_timer(sk, ICSK_TIME_PROBE0, tcp_rto_backoff(sk));
+}
+
+void tcp_push_pending(struct sock *sk)
+{
+    prof_enter(PROF_TCP_OUT);
+    __tcp_push_pending(sk);
+    prof_exit();
 }
 
 int tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)

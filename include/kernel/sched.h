@@ -22,6 +22,7 @@
 #define KERNEL_SCHED_H
 
 #include <kernel/list.h>
+#include <kernel/prof.h>
 
 enum task_state {
     TASK_RUNNING = 0,           /* on the run queue or on the CPU */
@@ -46,6 +47,7 @@ struct thread {
     u64 switches;               /* times this thread was switched in */
     u64 nvcsw, nivcsw;          /* switched out blocked / still runnable (getrusage(2)) */
     void *arch;                 /* FPU/XSAVE area and user state, owned by kernel/arch */
+    struct prof_stack prof;     /* layers this thread is inside (kernel/prof.c) */
 };
 
 /* The running thread. */

@@ -274,4 +274,13 @@ struct socket *sockfd_lookup(int fd, int *err, struct file **filep);
 /* True if f is a socket's file (ENOTSOCK checks by other subsystems). */
 bool file_is_socket(const struct file *f);
 
+/*
+ * Linux's sock_sendmsg()/sock_recvmsg(): every send and receive of the
+ * socket layer goes through these, so the time spent below is accounted to
+ * PROF_SOCK (include/kernel/prof.h).  Return what ops->sendmsg/recvmsg
+ * return: bytes, or a negative errno.
+ */
+long sock_sendmsg(struct socket *sock, struct msghdr *msg, size_t len);
+long sock_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags);
+
 #endif

@@ -10,6 +10,7 @@
 #include <kernel/console.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
+#include <kernel/prof.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/softirq.h>
@@ -188,6 +189,7 @@ void common_interrupt(struct pt_regs *regs)
     }
     if (v == SPURIOUS_VECTOR)   /* §11.9: not in service, so no EOI */
         return;
+    prof_enter(PROF_IRQ);
     if (d->fn)
         d->fn(regs);
     for (struct irqaction *a = d->actions; a; a = a->next)
@@ -195,6 +197,7 @@ void common_interrupt(struct pt_regs *regs)
     if (!d->fn && !d->actions && irq_stats[v] == 1)
         pr_warn("irq: unexpected interrupt on vector %u", v);
     lapic_eoi();
+    prof_exit();
     irq_exit(regs);
 }
 

@@ -13,6 +13,7 @@
 #include <kernel/errno.h>
 #include <kernel/irq.h>
 #include <kernel/printk.h>
+#include <kernel/prof.h>
 #include <kernel/syscall.h>
 #include "fpu.h"
 
@@ -42,9 +43,11 @@ bool cpu_has_smap;                      /* read by uaccess.S: STAC/CLAC #UD with
  */
 void syscall_dispatch(struct pt_regs *regs)
 {
+    prof_enter(PROF_SYSCALL);
     regs->rax = (u64)do_syscall(regs->rax, regs->rdi, regs->rsi, regs->rdx,
                                 regs->r10, regs->r8, regs->r9);
     exit_to_user_mode();
+    prof_exit();
 }
 
 struct pt_regs *current_user_regs(void)
@@ -85,6 +88,7 @@ int user_thread_init(struct thread *t, struct user_thread *ut)
         return -ENOMEM;
     ut->kstack_top = (u64)t->kstack + KSTACK_SIZE;
     t->arch = ut;
+    prof_set_base(&t->prof, PROF_USER);
     return 0;
 }
 

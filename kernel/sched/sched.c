@@ -13,6 +13,7 @@
 #include <kernel/arch/user.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/prof.h>
 #include <kernel/softirq.h>
 #include <kernel/time.h>
 #include <kernel/timer.h>
@@ -116,6 +117,7 @@ static void context_switch(struct thread *prev, struct thread *next)
         slice_begin();
     next->switches++;
     current_thread = next;
+    prof_switch(&next->prof);
     tss_set_rsp0((u64)next->kstack + KSTACK_SIZE);
     user_switch_to(prev, next);
     __switch_to(&prev->rsp, next->rsp);
@@ -127,6 +129,7 @@ void schedule(void)
     unsigned long irq, flags;
 
     /* Interrupts stay off until the next thread restores its own flags. */
+    prof_enter(PROF_SCHED);
     local_irq_save(irq);
     WRITE_ONCE(resched, false);
     spin_lock_irqsave(&rq_lock, flags);
@@ -147,6 +150,7 @@ void schedule(void)
         context_switch(prev, next);
     }
     local_irq_restore(irq);
+    prof_exit();
 }
 
 void yield(void)
@@ -168,8 +172,11 @@ static int __noreturn idle_loop(void *unused)
             do_softirq();
         else if (!list_empty(&runqueue))
             schedule();
-        else
+        else {
+            prof_enter(PROF_IDLE);
             arch_safe_halt();
+            prof_exit();
+        }
     }
 }
 

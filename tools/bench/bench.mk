@@ -17,10 +17,19 @@ $(BENCH_DIR)/idle: tools/bench/idle.c | deps-build
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) $(APP_CFLAGS) -o $@ $<
 
-.PHONY: bench bench-quick bench-tools
+.PHONY: bench bench-quick bench-tools profile
 bench-tools: $(BENCH_BINS)
 
 bench bench-quick: deps-bench
 	@$(MAKE) --no-print-directory all bench-tools
 	-@$(MAKE) --no-print-directory -k apps
 	$(PYTHON) tools/bench/bench.py $(if $(filter bench-quick,$@),--quick) $(BENCH_ARGS)
+
+# `make profile PROFILE_LOAD=http|http-close|rx|tx|rr`: sample the guest's
+# vCPU through QEMU's gdb stub under one benchmark load, and print the
+# kernel's per-layer TSC counters (tools/bench/profile.py).
+PROFILE_LOAD ?= http
+profile: deps-bench
+	@$(MAKE) --no-print-directory all bench-tools
+	@$(MAKE) --no-print-directory apps
+	$(PYTHON) tools/bench/profile.py --load $(PROFILE_LOAD) $(PROFILE_ARGS)

@@ -726,9 +726,9 @@ def ip(*args):
     subprocess.run(["ip", *args], check=True, capture_output=True, text=True)
 
 
-def run_outside(a, argv):
+def run_outside(a, argv, script=__file__):
     """Make the namespace (tap0 10.0.0.1/24, a permanent neighbour entry for
-    the guest) and rerun this script inside it."""
+    the guest) and rerun `script` (this one, or tools/bench/profile.py) inside it."""
     if os.geteuid() != 0:
         sys.exit("bench: needs root (network namespace, tap device, raw ICMP socket)")
     ns = f"bench-{uuid.uuid4().hex[:8]}"
@@ -740,7 +740,7 @@ def run_outside(a, argv):
         ip("-n", ns, "link", "set", "tap0", "up")
         ip("-n", ns, "neigh", "replace", GUEST, "lladdr", MAC, "dev", "tap0", "nud", "permanent")
         inner = subprocess.Popen(["ip", "netns", "exec", ns, sys.executable,
-                                  os.path.abspath(__file__), "--in-netns", *argv])
+                                  os.path.abspath(script), "--in-netns", *argv])
         try:
             return inner.wait()
         except KeyboardInterrupt:
