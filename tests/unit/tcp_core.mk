@@ -1,2 +1,2 @@
 UNIT_TESTS += tcp_core
-tcp_core_SRCS = $(NET_TEST_SRCS)
+tcp_core_SRCS = $(NET_TEST_SRCS) tests/unit/host/tcp_peer.c

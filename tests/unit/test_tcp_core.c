@@ -7,183 +7,12 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <kernel/errno.h>
-#include <kernel/mm.h>
-#include <kernel/string.h>
 #include <net/byteorder.h>
-#include <net/checksum.h>
 #include <net/inet_sock.h>
 #include <net/tcp.h>
-#include <net/wire/arp.h>
 #include "../../net/tcp_impl.h"
-#include "host/fake_clock.h"
 #include "host/fake_netdev.h"
-
-#define OUR  0x0a000002u
-#define PEER 0x0a000005u
-#define PISN 1000u              /* the peer's ISN */
-#define MS   NSEC_PER_MSEC
-#define R(x) (skb_drop_counts[SKB_DROP_REASON_##x])
-static const u8 bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-static const u8 zero[6];
-
-static struct net_device *eth0;
-static u64 heap_base;
-static u8 f[4000];
-
-/* One segment as the peer saw it on the wire. */
-struct seg {
-    u8 flags;
-    u32 seq, ack;
-    u16 win, mss;               /* mss: the MSS option, 0 when absent */
-    unsigned len;
-    u8 data[1600];
-};
-
-static int setup(void **state)
-{
-    unsigned n;
-
-    heap_base = kmem_bytes_in_use();
-    eth0 = net_test_eth0();
-    n = build_arp(f, bcast, ARPOP_REQUEST, peer_mac, PEER, zero, OUR);
-    fake_netdev_rx(eth0, f, n);
-    n = build_arp(f, fake_mac, ARPOP_REPLY, peer_mac, PEER, fake_mac, OUR);
-    fake_netdev_rx(eth0, f, n);
-    fake_netdev_clear_tx(eth0);
-    memset(&tcp_stats, 0, sizeof(tcp_stats));
-    tcp_msl_ns = 30 * NSEC_PER_SEC;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    net_test_finish(eth0);
-    assert_int_equal(sock_count(), 0);
-    assert_int_equal(kmem_bytes_in_use(), heap_base);
-    return 0;
-}
-
-/* Inject a segment PEER:sport -> OUR:dport; opt/olen raw options (multiple of 4). */
-static int inject_opt(u16 sport, u16 dport, u8 flags, u32 seq, u32 ack, u16 win, const void *data,
-                      unsigned len, const u8 *opt, unsigned olen)
-{
-    u8 seg[1700];
-    struct tcphdr *th = (struct tcphdr *)seg;
-
-    *th = (struct tcphdr){ .source = htons(sport), .dest = htons(dport), .seq = htonl(seq),
-                           .ack_seq = htonl(ack), .doff_res = (u8)(((20 + olen) / 4) << 4),
-                           .flags = flags, .window = htons(win) };
-    if (olen)
-        memcpy(th + 1, opt, olen);
-    if (len)
-        memcpy(seg + 20 + olen, data, len);
-    th->check = csum_fold(csum_tcpudp_nofold(htonl(PEER), htonl(OUR), 20 + olen + len, IPPROTO_TCP,
-                                             csum_partial(seg, 20 + olen + len, 0)));
-    return fake_netdev_rx(eth0, f, build_ip(f, PEER, OUR, IPPROTO_TCP, 1, 0, seg, 20 + olen + len));
-}
-
-static int inject(u16 sport, u16 dport, u8 flags, u32 seq, u32 ack, const void *data, unsigned len)
-{
-    static const u8 mss[4] = { TCPOPT_MSS, 4, 0x05, 0xb4 };     /* 1460 on SYNs */
-
-    return inject_opt(sport, dport, flags, seq, ack, 65535, data, len, mss,
-                      (flags & TCPHDR_SYN) ? 4 : 0);
-}
-
-/* Pop the next transmitted frame as a segment; false if none was sent. */
-static bool pop(struct seg *s)
-{
-    struct sk_buff *skb = fake_netdev_pop_tx(eth0);
-    const struct iphdr *iph;
-    const struct tcphdr *th;
-    unsigned hl;
-
-    if (!skb)
-        return false;
-    if (((const struct ethhdr *)skb->data)->h_proto == htons(ETH_P_ARP)) {
-        consume_skb(skb);       /* the cache entry aged out: answer, the waiting segment follows */
-        fake_netdev_rx(eth0, f, build_arp(f, fake_mac, ARPOP_REPLY, peer_mac, PEER, fake_mac, OUR));
-        return pop(s);
-    }
-    iph = (const struct iphdr *)(skb->data + ETH_HLEN);
-    assert_int_equal(iph->protocol, IPPROTO_TCP);
-    th = (const struct tcphdr *)((const u8 *)iph + iph_hlen(iph));
-    hl = tcp_hdrlen(th);
-    assert_int_equal(csum_fold(csum_tcpudp_nofold(iph->saddr, iph->daddr, ntohs(iph->tot_len) - iph_hlen(iph),
-                                                  IPPROTO_TCP, csum_partial(th, ntohs(iph->tot_len) - iph_hlen(iph), 0))), 0);
-    *s = (struct seg){ .flags = th->flags, .seq = ntohl(th->seq), .ack = ntohl(th->ack_seq),
-                       .win = ntohs(th->window), .len = ntohs(iph->tot_len) - iph_hlen(iph) - hl };
-    if (hl >= 24 && ((const u8 *)th)[20] == TCPOPT_MSS)
-        s->mss = (u16)(((const u8 *)th)[22] << 8 | ((const u8 *)th)[23]);
-    memcpy(s->data, (const u8 *)th + hl, s->len);
-    consume_skb(skb);
-    return true;
-}
-
-static struct socket *tcp_socket(void)
-{
-    struct socket *s;
-
-    assert_int_equal(sock_create(AF_INET, SOCK_STREAM, 0, &s, false), 0);
-    return s;
-}
-
-static struct socket *listener(u16 port, int backlog)
-{
-    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
-    struct socket *s = tcp_socket();
-
-    assert_int_equal(s->ops->bind(s, &sin, sizeof(sin)), 0);
-    assert_int_equal(s->ops->listen(s, backlog), 0);
-    return s;
-}
-
-static long send_k(struct socket *s, const void *buf, size_t len, unsigned flags)
-{
-    struct user_iov kv = { (u64)(uintptr_t)buf, len };
-    struct msghdr msg = { .msg_flags = flags | MSG_DONTWAIT };
-
-    iov_iter_init(&msg.msg_iter, ITER_KVEC, &kv, 1, len);
-    return s->ops->sendmsg(s, &msg, len);
-}
-
-static long recv_k(struct socket *s, void *buf, size_t len, int flags)
-{
-    struct user_iov kv = { (u64)(uintptr_t)buf, len };
-    struct msghdr msg = { 0 };
-
-    iov_iter_init(&msg.msg_iter, ITER_KVEC, &kv, 1, len);
-    return s->ops->recvmsg(s, &msg, len, flags | MSG_DONTWAIT);
-}
-
-static struct socket *accept_k(struct socket *l)
-{
-    struct socket *c = kzalloc(sizeof(*c));
-
-    c->type = l->type;
-    c->ops = l->ops;
-    if (l->ops->accept(l, c, O_NONBLOCK)) {
-        kfree(c);
-        return NULL;
-    }
-    return c;
-}
-
-/* Passive handshake on port 80 from peer port pport; returns the accepted socket, *iss our ISN. */
-static struct socket *passive_open(struct socket *l, u16 pport, u32 *iss)
-{
-    struct seg s;
-
-    inject(pport, 80, TCPHDR_SYN, PISN, 0, NULL, 0);
-    assert_true(pop(&s));
-    assert_int_equal(s.flags, TCPHDR_SYN | TCPHDR_ACK);
-    assert_int_equal(s.ack, PISN + 1);
-    assert_int_equal(s.mss, 1460);
-    *iss = s.seq;
-    inject(pport, 80, TCPHDR_ACK, PISN + 1, s.seq + 1, NULL, 0);
-    assert_false(pop(&s));
-    return accept_k(l);
-}
+#include "host/tcp_peer.h"
 
 static void test_passive_open_data_and_peer_close(void **state)
 {
@@ -268,35 +97,17 @@ static void test_header_validation(void **state)
     assert_int_equal(R(TCP_FLAGS), 3);
     /* Data offset 4, and beyond the segment. */
     u8 seg[20] = { 0x0f, 0xa0, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x40, TCPHDR_SYN, 1, 0 };
-    fake_netdev_rx(eth0, f, build_ip(f, PEER, OUR, IPPROTO_TCP, 1, 0, seg, 20));
+    inject_raw(seg, 20);
     seg[12] = 0x60;
-    fake_netdev_rx(eth0, f, build_ip(f, PEER, OUR, IPPROTO_TCP, 1, 0, seg, 20));
+    inject_raw(seg, 20);
     assert_int_equal(R(TCP_HDR), 2);
     seg[12] = 0x50;     /* valid header, checksum 0: wrong */
-    fake_netdev_rx(eth0, f, build_ip(f, PEER, OUR, IPPROTO_TCP, 1, 0, seg, 20));
+    inject_raw(seg, 20);
     assert_int_equal(R(TCP_CSUM), 1);
     assert_int_equal(tcp_stats.in_csum_errors, 1);
     assert_false(pop(&s));
     sock_release(l);
 }
-
-/* Our connect() to PEER:5000; returns the socket after the SYN went out, *iss our ISN. */
-static struct socket *active_syn(u32 *iss)
-{
-    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(5000), .sin_addr = htonl(PEER) };
-    struct socket *c = tcp_socket();
-    struct seg s;
-
-    assert_int_equal(c->ops->connect(c, &sin, sizeof(sin), O_NONBLOCK), -EINPROGRESS);
-    assert_int_equal(c->ops->connect(c, &sin, sizeof(sin), O_NONBLOCK), -EALREADY);
-    assert_true(pop(&s));
-    assert_int_equal(s.flags, TCPHDR_SYN);
-    assert_int_equal(s.mss, 1460);
-    *iss = s.seq;
-    return c;
-}
-
-static u16 lport(struct socket *c) { return ntohs(inet_sk(c->sk)->inet_sport); }
 
 static void test_active_open_and_client_close_time_wait(void **state)
 {
@@ -549,22 +360,24 @@ static void test_linger_zero_aborts(void **state)
     sock_release(l);
 }
 
+#define T(fn) cmocka_unit_test_setup_teardown(fn, tcp_peer_setup, tcp_peer_teardown)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_passive_open_data_and_peer_close, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rst_for_closed_port, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_header_validation, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_active_open_and_client_close_time_wait, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_connect_refused_and_syn_timeout, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_close_with_unread_data_sends_rst, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_retransmission_backoff, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rst_in_window_challenge, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_simultaneous_close, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_half_close_data_flows, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_backlog_overflow, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_zero_window_persist, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_linger_zero_aborts, setup, teardown),
+        T(test_passive_open_data_and_peer_close),
+        T(test_rst_for_closed_port),
+        T(test_header_validation),
+        T(test_active_open_and_client_close_time_wait),
+        T(test_connect_refused_and_syn_timeout),
+        T(test_close_with_unread_data_sends_rst),
+        T(test_retransmission_backoff),
+        T(test_rst_in_window_challenge),
+        T(test_simultaneous_close),
+        T(test_half_close_data_flows),
+        T(test_backlog_overflow),
+        T(test_zero_window_persist),
+        T(test_linger_zero_aborts),
     };
 
     net_test_boot();
