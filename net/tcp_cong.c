@@ -11,7 +11,9 @@
  *
  * The RTO is restarted by the core on every ACK of new data (RFC 6298
  * §5.3), partial ACKs included: RFC 6582 §4's "Slow-but-Steady" variant.
- * Limited transmit (RFC 3042) is not done.
+ * Limited transmit (RFC 3042) lets each of the first two duplicate ACKs
+ * send one new segment beyond cwnd (tcp_cwnd_room); with SACK, RFC 6675
+ * §5 (3) does the same through pipe.
  */
 #include <net/byteorder.h>
 #include <net/tcp_ext.h>
@@ -181,10 +183,23 @@ void tcp_cong_on_rto(struct sock *sk)
     tcp_cong_rto_event(tp, tp->snd_nxt - tp->snd_una, inet_csk(sk)->icsk_retransmits == 0);
 }
 
+/*
+ * RFC 3042 §2: on the first and second duplicate ACK (cwnd unchanged) the
+ * sender may send new data as long as FlightSize <= cwnd + 2 * SMSS, one
+ * segment per duplicate: cwnd + dup_acks * SMSS.  Only without SACK: there
+ * the duplicates SACK data, which leaves pipe (RFC 6675 §5 (3)).
+ */
+u32 tcp_cong_limited_transmit(const struct tcp_sock *tp)
+{
+    if (tp->rx_opt.sack_ok || tp->ca_state != TCP_CA_Disorder || tp->dup_acks >= TCP_DUPTHRESH)
+        return 0;
+    return tp->dup_acks * smss(tp);
+}
+
 u32 tcp_cwnd_room(const struct sock *sk)
 {
     const struct tcp_sock *tp = tcp_sk(sk);
-    u32 pipe = tcp_packets_in_flight_bytes(tp);
+    u32 pipe = tcp_packets_in_flight_bytes(tp), cwnd = tp->snd_cwnd + tcp_cong_limited_transmit(tp);
 
-    return tp->snd_cwnd > pipe ? tp->snd_cwnd - pipe : 0;
+    return cwnd > pipe ? cwnd - pipe : 0;
 }

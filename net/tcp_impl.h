@@ -83,6 +83,18 @@ u32 tcp_packets_in_flight_bytes(const struct tcp_sock *tp);
 u64 tcp_rto_backoff(const struct sock *sk);
 /* Restart the RTO timer from now (after a retransmission in recovery). */
 void tcp_rearm_rto(struct sock *sk);
+/*
+ * Payload bytes one data segment may carry now: mss_cache less the options
+ * beyond the timestamp this segment would carry (SACK blocks, D-SACK), as
+ * Linux's tcp_current_mss().  Every sender path sizes data segments by it.
+ */
+unsigned tcp_current_mss(struct sock *sk);
+/*
+ * skb, on sk_write_queue, had its first len bytes cumulatively acked (not
+ * all): drop them and their share of sacked_out/lost_out/retrans_out
+ * (Linux tcp_trim_head), so a retransmission sends only the rest.
+ */
+void tcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len);
 
 /* ---- core-internal (tcp.c, tcp_msg.c, tcp_ipv4.c, tcp_input.c, tcp_output.c,
  *      tcp_timer.c, tcp_minisocks.c); extensions should not need these ---- */
@@ -248,8 +260,10 @@ void tcp_cong_init(struct sock *sk);
 void tcp_cong_on_ack(struct sock *sk, const struct tcp_ack_info *ai);
 /* An RTO fired (before the core retransmits the head): RFC 5681 §3.1 (4), loss window. */
 void tcp_cong_on_rto(struct sock *sk);
-/* Bytes the congestion window lets us send now (0 when full). */
+/* Bytes the congestion window (with RFC 3042's allowance) lets us send now (0 when full). */
 u32 tcp_cwnd_room(const struct sock *sk);
+/* Leaf: RFC 3042's extra bytes beyond cwnd now (dup_acks * SMSS on the first two duplicates, no SACK). */
+u32 tcp_cong_limited_transmit(const struct tcp_sock *tp);
 
 /* ---- SACK (net/tcp_sack.c: RFC 2018, RFC 6675, RFC 2883) ------------------ */
 
@@ -265,6 +279,13 @@ bool tcp_sacktag(struct sock *sk, const struct tcp_options_received *rx, u32 ack
 void tcp_sack_skb_acked(struct sock *sk, const struct sk_buff *skb);
 /* An RTO: clear SACK state (RFC 6675 §5.1) and mark everything outstanding lost. */
 void tcp_sack_on_rto(struct sock *sk);
+/*
+ * Leaf (beside those in <net/tcp_ext.h>): RFC 6675 §4 NextSeg rule 4, the
+ * rescue retransmission: in Recovery with snd_una past rescue_rxt, the
+ * highest unSACKed outstanding skb; else NULL.  The caller sets rescue_rxt
+ * to RecoveryPoint when it sends it.
+ */
+struct sk_buff *tcp_sack_rescue_seg(struct tcp_sock *tp);
 
 /* ---- out-of-order queue (net/tcp_ofo.c) ----------------------------------- */
 

@@ -141,9 +141,13 @@ static void tcp_clean_rtx_queue(struct sock *sk, u32 ack, const struct tcp_optio
     skb_queue_walk_safe(&sk->sk_write_queue, skb, tmp) {
         struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 
-        /* A partly acked skb stays whole: a retransmission resends its acked head, which the peer trims. */
-        if (skb == tp->send_head || SEQ_LT(ack, cb->end_seq))
+        if (skb == tp->send_head)
             break;
+        if (SEQ_LT(ack, cb->end_seq)) {
+            if (SEQ_GT(ack, cb->seq))
+                tcp_trim_head(sk, skb, ack - cb->seq);     /* partly acked: keep the tail */
+            break;
+        }
         if (!(cb->sacked & TCPCB_EVER_RETRANS))
             sample = now - cb->when;
         tcp_sack_skb_acked(sk, skb);

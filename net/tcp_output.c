@@ -147,25 +147,25 @@ static void tcp_ack_sent(struct sock *sk)
 }
 
 /*
- * mss_cache leaves room for the timestamp option only, so SACK blocks on a
- * data segment must fit in what is left, or the segment is larger than the
- * MTU and ip_local_out() drops it (DF).  Keep the blocks that fit; true if
- * some were left out (then an ACK is still owed: a pure one carries them).
+ * Linux tcp_current_mss(): the payload one data segment may carry now.
+ * RFC 9293 §3.7.1 counts the options in the header the MSS leaves room
+ * for; mss_cache (tcp_sync_mss) sets aside only the timestamp option, so
+ * when a segment also carries SACK blocks (RFC 2018 §4: while we hold
+ * out-of-order data) or a D-SACK (RFC 2883), the payload shrinks by their
+ * size and the segment still fits the path MTU.  Every path that sizes
+ * data segments (new data, retransmissions) asks here; sizing leaves the
+ * D-SACK owed to the segment that will carry it.
  */
-static bool tcp_fit_sack(const struct tcp_sock *tp, struct tcp_out_options *o, unsigned *optlen,
-                         unsigned len)
+unsigned tcp_current_mss(struct sock *sk)
 {
-    unsigned limit = tp->mss_cache + (tp->rx_opt.tstamp_ok ? TCPOLEN_TIMESTAMP + 2 : 0);
-    unsigned base, keep = 0;
+    struct tcp_sock *tp = tcp_sk(sk);
+    struct tcp_out_options opts = { 0 };
+    u8 dsack = tp->dsack;
+    unsigned fixed = tp->rx_opt.tstamp_ok ? TCPOLEN_TIMESTAMP + 2 : 0;
+    unsigned optlen = tcp_established_options(sk, &opts);
 
-    if (!len || !o->num_sack_blocks || len + *optlen <= limit)
-        return false;
-    base = *optlen - (4 + TCPOLEN_SACK_PERBLOCK * o->num_sack_blocks);
-    if (limit >= len + base + 4 + TCPOLEN_SACK_PERBLOCK)
-        keep = (limit - len - base - 4) / TCPOLEN_SACK_PERBLOCK;
-    o->num_sack_blocks = (u8)keep;
-    *optlen = base + (keep ? 4 + TCPOLEN_SACK_PERBLOCK * keep : 0);
-    return true;
+    tp->dsack = dsack;
+    return tp->mss_cache - (optlen - fixed);
 }
 
 /*
@@ -183,7 +183,6 @@ static int tcp_xmit(struct sock *sk, u32 seq, u8 flags, const void *data, unsign
     struct tcp_seg_route r;
     struct sk_buff *skb;
     unsigned optlen;
-    bool sack_left_out = false;
 
     if (sk->sk_state != TCP_SYN_SENT)
         h.flags |= TCPHDR_ACK;
@@ -196,14 +195,13 @@ static int tcp_xmit(struct sock *sk, u32 seq, u8 flags, const void *data, unsign
         tp->rcv_wnd = h.window;
         tp->rcv_wup = tp->rcv_nxt;
     } else {
-        optlen = tcp_established_options(sk, &opts);
-        sack_left_out = tcp_fit_sack(tp, &opts, &optlen, len);
+        optlen = tcp_established_options(sk, &opts);     /* len <= tcp_current_mss(): it fits */
         h.window = (flags & TCPHDR_RST) ? 0 : tcp_select_window(sk);
     }
     skb = tcp_make_segment(&h, &opts, optlen, data, len);
     if (!skb)
         return -ENOBUFS;
-    if ((h.flags & TCPHDR_ACK) && !sack_left_out)
+    if (h.flags & TCPHDR_ACK)
         tcp_ack_sent(sk);
     tcp_sk_route(sk, &r);
     return tcp_v4_send(skb, &r);
@@ -236,8 +234,10 @@ struct sk_buff *tcp_write_queue_next(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
- * Cut skb (unsent, on the write queue) after len bytes; the rest becomes a
- * new skb right behind it (Linux tcp_fragment).  0 or -ENOMEM.
+ * Cut skb (on the write queue) after len bytes; the rest becomes a new skb
+ * right behind it (Linux tcp_fragment).  A sent skb's halves keep its
+ * scoreboard bits, so the SACK byte counters, sums of sequence lengths,
+ * stay right; each half counts in packets_out.  0 or -ENOMEM.
  */
 static int tcp_fragment(struct sock *sk, struct sk_buff *skb, unsigned len)
 {
@@ -255,22 +255,48 @@ static int tcp_fragment(struct sock *sk, struct sk_buff *skb, unsigned len)
     skb_trim(skb, len);
     list_add(&rest->list, &skb->list);
     sk->sk_write_queue.qlen++;
+    if (SEQ_LT(cb->seq, tcp_sk(sk)->snd_nxt))
+        tcp_sk(sk)->packets_out++;
     return 0;
 }
 
 /*
- * RFC 1122 §4.2.3.4 with RFC 896: may `len` bytes of skb (the next unsent
- * one) go now?  Full segments, FINs and pushed data with nothing in flight
- * go; with TCP_NODELAY pushed small segments go even while data is in
- * flight; TCP_CORK and MSG_MORE hold a partial segment until it fills or
- * the app pushes.
+ * The peer acked the first len bytes of skb, not all of it (Linux
+ * tcp_trim_head): drop them, so a retransmission carries only the
+ * unacknowledged tail, and take them out of the SACK byte counters (each
+ * is the sum of the sequence lengths of the skbs with its bit: net/tcp_impl.h).
  */
-static bool tcp_nagle_ok(const struct tcp_sock *tp, const struct sk_buff *skb, unsigned len)
+void tcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
 {
+    struct tcp_sock *tp = tcp_sk(sk);
+    struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+
+    skb_pull(skb, len);
+    cb->seq += len;
+    if (cb->sacked & TCPCB_SACKED_ACKED)
+        tp->sacked_out -= len;
+    if (cb->sacked & TCPCB_LOST)
+        tp->lost_out -= len;
+    if (cb->sacked & TCPCB_SACKED_RETRANS)
+        tp->retrans_out -= len;
+}
+
+/*
+ * RFC 1122 §4.2.3.4 with RFC 896: may `len` bytes of skb (the next unsent
+ * one) go now?  Full segments (mss_now: tcp_current_mss()), FINs and
+ * pushed data with nothing in flight go; with TCP_NODELAY pushed small
+ * segments go even while data is in flight; TCP_CORK and MSG_MORE hold a
+ * partial segment until it fills or the app pushes.  As in Linux, only the
+ * queue's tail can be held: a short skb with data behind it is the rest of
+ * one cut to a smaller mss_now, and holding it would hold everything.
+ */
+static bool tcp_nagle_ok(struct sock *sk, const struct sk_buff *skb, unsigned len, unsigned mss_now)
+{
+    const struct tcp_sock *tp = tcp_sk(sk);
     const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
     bool held = (tp->nonagle & TCP_NAGLE_CORK) || SEQ_GT(cb->end_seq - tcp_skb_fin(skb), tp->pushed_seq);
 
-    if (len >= tp->mss_cache || tcp_skb_fin(skb))
+    if (len >= mss_now || tcp_skb_fin(skb) || tcp_write_queue_next(sk, (struct sk_buff *)skb))
         return true;
     if (held && !(tp->nonagle & TCP_NAGLE_PUSH))
         return false;
@@ -314,18 +340,19 @@ static void tcp_sent_new(struct sock *sk, struct sk_buff *skb)
         tcp_reset_xmit_timer(sk, ICSK_TIME_RETRANS, inet_csk(sk)->icsk_rto);
 }
 
-/* Retransmit segments marked lost (after an RTO or by SACK), within cwnd. */
+/* Retransmit segments marked lost (after an RTO or by SACK) and not yet resent, within cwnd. */
 static void tcp_xmit_retransmit_queue(struct sock *sk)
 {
     struct tcp_sock *tp = tcp_sk(sk);
-    struct sk_buff *skb, *tmp;
+    struct sk_buff *skb;
 
     if (!tp->lost_out)
         return;
-    skb_queue_walk_safe(&sk->sk_write_queue, skb, tmp) {
-        if (skb == tp->send_head)
-            break;
-        if (!(TCP_SKB_CB(skb)->sacked & TCPCB_LOST))
+    /* Plain walk: a retransmission may cut skb, and its rest is lost too. */
+    for (skb = skb_queue_empty(&sk->sk_write_queue) ? NULL :
+               list_first_entry(&sk->sk_write_queue.head, struct sk_buff, list);
+         skb && skb != tp->send_head; skb = tcp_write_queue_next(sk, skb)) {
+        if ((TCP_SKB_CB(skb)->sacked & (TCPCB_LOST | TCPCB_SACKED_RETRANS)) != TCPCB_LOST)
             continue;
         if (tcp_cwnd_room(sk) < skb->len && tcp_packets_in_flight_bytes(tp))
             break;
@@ -349,14 +376,17 @@ static void __tcp_push_pending(struct sock *sk)
 {
     struct tcp_sock *tp = tcp_sk(sk);
     struct sk_buff *skb;
-    unsigned len;
+    unsigned len, mss_now;
 
     if (!tcp_may_send_data(sk))
         return;
     tcp_xmit_retransmit_queue(sk);
+    mss_now = tp->send_head ? tcp_current_mss(sk) : 0;
     while ((skb = tp->send_head)) {
         len = tcp_send_allowance(sk, skb);
-        if (!len || !tcp_nagle_ok(tp, skb, len))
+        if (len > mss_now && skb->len > mss_now)
+            len = mss_now;
+        if (!len || !tcp_nagle_ok(sk, skb, len, mss_now))
             break;
         if (len < skb->len && tcp_fragment(sk, skb, len))
             break;
@@ -378,25 +408,32 @@ void tcp_push_pending(struct sock *sk)
     prof_exit();
 }
 
+/*
+ * Resend skb, at most tcp_current_mss() of it (the rest is cut off and
+ * stays on the queue with the same marks, as Linux's tcp_retransmit_skb).
+ * A lost skb stays lost once resent (Linux): RFC 6675 SetPipe counts a
+ * lost, retransmitted octet once, and pipe = out - sacked - lost + retrans
+ * does just that.  The counters move by sequence length, as
+ * net/tcp_sack.c's do.
+ */
 int tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
     struct tcp_sock *tp = tcp_sk(sk);
     struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+    unsigned mss_now = tcp_current_mss(sk);
     int err;
 
+    if (skb->len > mss_now && (err = tcp_fragment(sk, skb, mss_now)))
+        return err;
     err = tcp_transmit_skb(sk, skb);
     if (err)
         return err;
     tcp_stats.retrans_segs++;
     tcp_stats.out_segs--;   /* RFC 4022: OutSegs excludes retransmissions */
     tp->total_retrans++;
-    if (cb->sacked & TCPCB_LOST) {
-        cb->sacked &= (u8)~TCPCB_LOST;
-        tp->lost_out -= skb->len;
-    }
     if (!(cb->sacked & TCPCB_SACKED_RETRANS)) {
         cb->sacked |= TCPCB_SACKED_RETRANS;
-        tp->retrans_out += skb->len;
+        tp->retrans_out += cb->end_seq - cb->seq;
     }
     cb->sacked |= TCPCB_EVER_RETRANS;
     return 0;

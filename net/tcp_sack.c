@@ -3,16 +3,18 @@
  * 2883 D-SACK recognised) kept as TCPCB_* bits on the sk_write_queue skbs
  * plus byte totals in tcp_sock (sacked_out, lost_out, retrans_out), and
  * RFC 6675 loss recovery: IsLost (§4), entry on DupThresh or a lost head
- * (§5 (4)), NextSeg rules 1 and 3 paced by cwnd - pipe (§5 (C)), exit at
- * RecoveryPoint (= high_seq).  pipe is the core's
+ * (§5 (4)), NextSeg rules 1, 3 and 4 (the rescue retransmission) paced by
+ * cwnd - pipe (§5 (C)), exit at RecoveryPoint (= high_seq).  Limited
+ * transmit on the first duplicates (§5 (3)) needs nothing here: a SACKed
+ * skb leaves pipe, which opens cwnd for new data.  pipe is the core's
  * tcp_packets_in_flight_bytes(): out - sacked - lost + retrans, RFC 6675
  * SetPipe() per skb.  The same "retransmit what is lost within the window"
  * loop serves the Loss state after an RTO, with or without SACK.
  *
  * Granularity is the skb: a block SACKs an skb only if it covers it all
  * (the core sends one skb per segment), which only errs towards resending.
- * Not done: RFC 6675 rule 4 (rescue retransmission), SACK reneging
- * detection beyond the RTO reset, D-SACK-based undo.
+ * Not done: SACK reneging detection beyond the RTO reset, D-SACK-based
+ * undo.
  * Below: tcp_retransmit_skb().  Above: net/tcp_input.c's ACK step.
  */
 #include <net/byteorder.h>
@@ -144,6 +146,26 @@ struct sk_buff *tcp_sack_next_seg(struct tcp_sock *tp, bool rule3_ok)
     return rule3_ok ? rule3 : NULL;             /* rule 3 */
 }
 
+/*
+ * RFC 6675 §4 NextSeg rule 4: the highest unSACKed outstanding skb (it
+ * holds the highest unSACKed sequence number), once per recovery: only
+ * while HighACK > RescueRxt.  RescueRxt and HighACK are kept as sequence
+ * numbers one past the byte, so the test is the same.  Rule 4 is there so
+ * a lost tail does not wait for the RTO; a tail this recovery already
+ * resent (rule 1 or 3) is not resent again.
+ */
+struct sk_buff *tcp_sack_rescue_seg(struct tcp_sock *tp)
+{
+    struct sk_buff *skb, *last = NULL;
+
+    if (tp->ca_state != TCP_CA_Recovery || !SEQ_GT(tp->snd_una, tp->rescue_rxt))
+        return NULL;
+    for_each_outstanding(tp_sk(tp), skb)
+        if (!(TCP_SKB_CB(skb)->sacked & TCPCB_SACKED_ACKED))
+            last = skb;
+    return last && !(TCP_SKB_CB(last)->sacked & TCPCB_SACKED_RETRANS) ? last : NULL;
+}
+
 void tcp_sack_mark_retransmitted(struct tcp_sock *tp, struct sk_buff *skb)
 {
     struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
@@ -225,6 +247,35 @@ void tcp_sack_retransmit_lost(struct sock *sk, bool rule3_ok)
     }
 }
 
+/*
+ * RFC 6675 NextSeg rule 2: unsent data exists and the peer's window takes
+ * some of it.  (The cwnd test is §5 (C)'s, made by the caller.)
+ */
+static bool new_data_ok(const struct tcp_sock *tp)
+{
+    return tp->send_head && SEQ_LT(TCP_SKB_CB(tp->send_head)->seq, tp->snd_una + tp->snd_wnd);
+}
+
+/*
+ * §5 (C) in recovery: rules 1 and 3 through tcp_sack_retransmit_lost (3
+ * only when rule 2 cannot send); rule 2 is left to the core's push that
+ * follows; when none applies, rule 4's one rescue retransmission, which
+ * sets RescueRxt = RecoveryPoint and leaves HighRxt alone (§4).
+ */
+static void sack_recovery_xmit(struct sock *sk)
+{
+    struct tcp_sock *tp = tcp_sk(sk);
+    bool rule2 = new_data_ok(tp);
+    struct sk_buff *skb;
+
+    tcp_sack_retransmit_lost(sk, !rule2);
+    if (rule2 || tcp_cwnd_room(sk) < smss(tp) || tcp_sack_next_seg(tp, true) ||
+        !(skb = tcp_sack_rescue_seg(tp)))
+        return;
+    tp->rescue_rxt = tp->high_seq;
+    tcp_retransmit_skb(sk, skb);
+}
+
 /* RFC 6675 §5 (4): enter at DupThresh duplicates or when the head is lost. */
 static void sack_enter_recovery(struct sock *sk)
 {
@@ -244,6 +295,7 @@ static void sack_enter_recovery(struct sock *sk)
     }
     if (!tcp_retransmit_skb(sk, head))
         tcp_sack_mark_retransmitted(tp, head);
+    tp->rescue_rxt = tp->high_rxt;      /* (4.3): no rescue before HighACK passes the head */
 }
 
 void tcp_sack_recovery_on_ack(struct sock *sk, const struct tcp_ack_info *ai)
@@ -275,6 +327,8 @@ void tcp_sack_recovery_on_ack(struct sock *sk, const struct tcp_ack_info *ai)
         sack_enter_recovery(sk);
     else if (tp->ca_state == TCP_CA_Open && tp->dup_acks)
         tp->ca_state = TCP_CA_Disorder;
-    if (tp->ca_state == TCP_CA_Recovery || tp->ca_state == TCP_CA_Loss)
-        tcp_sack_retransmit_lost(sk, tp->send_head == NULL);
+    if (tp->ca_state == TCP_CA_Recovery)
+        sack_recovery_xmit(sk);
+    else if (tp->ca_state == TCP_CA_Loss)
+        tcp_sack_retransmit_lost(sk, !new_data_ok(tp));
 }

@@ -2,7 +2,8 @@
  * RFC 5681 slow start -> congestion avoidance at ssthresh, fast retransmit
  * on the third duplicate ACK with ssthresh = max(flight/2, 2 SMSS), window
  * inflation, RFC 6582 partial and full ACKs, the "recover" guard after an
- * RTO, the loss window, ssthresh held on a repeated RTO, restart after idle;
+ * RTO, the loss window, ssthresh held on a repeated RTO, restart after idle,
+ * RFC 3042 limited transmit (one new segment per early duplicate ACK);
  * and the RFC 5961 / keepalive decisions (net/tcp_rfc5961.c,
  * net/tcp_keepalive.c), which are as small. */
 #include <setjmp.h>
@@ -132,6 +133,35 @@ static void test_rto_and_recover_guard(void **state)
     assert_int_equal(tp->ca_state, TCP_CA_Open);
 }
 
+static u32 room(void) { return tcp_cwnd_room(&tp->inet_conn.icsk_inet.sk); }
+
+/* RFC 3042 §2: the first two duplicates each let one new segment out; cwnd unchanged. */
+static void test_limited_transmit(void **state)
+{
+    send(10 * MSS);
+    assert_int_equal(room(), 0);                            /* IW full */
+    ack(0, true);
+    assert_int_equal(room(), MSS);
+    send(MSS);
+    assert_int_equal(room(), 0);
+    ack(0, true);
+    assert_int_equal(room(), MSS);                          /* FlightSize <= cwnd + 2 SMSS */
+    send(MSS);
+    assert_int_equal(tp->snd_cwnd, 10 * MSS);
+    ack(0, true);                                           /* third: fast retransmit, no more extra */
+    assert_int_equal(tp->ca_state, TCP_CA_Recovery);
+    assert_int_equal(room(), 0);                            /* ssthresh 6 + 3 SMSS < flight 12 */
+    assert_int_equal(tcp_cong_limited_transmit(tp), 0);
+    /* With SACK the duplicates' SACKed bytes leave pipe instead (RFC 6675 §5 (3)). */
+    teardown(state), setup(state);
+    tp->rx_opt.sack_ok = 1;
+    send(10 * MSS);
+    ack(0, true);
+    assert_int_equal(room(), 0);
+    tp->sacked_out = MSS;
+    assert_int_equal(room(), MSS);
+}
+
 static void test_restart_after_idle(void **state)
 {
     tp->snd_cwnd = 40 * MSS;
@@ -219,7 +249,8 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_initial_window), T(test_slow_start_then_ca), T(test_fast_retransmit_newreno),
-        T(test_ssthresh_floor), T(test_rto_and_recover_guard), T(test_restart_after_idle),
+        T(test_ssthresh_floor), T(test_rto_and_recover_guard), T(test_limited_transmit),
+        T(test_restart_after_idle),
         T(test_rst_window), T(test_ack_too_old), T(test_challenge_rate_limits),
         T(test_keepalive_decisions),
     };

@@ -1,15 +1,29 @@
 /* SACK sender side (net/tcp_sack.c) on a write queue of one-MSS skbs:
  * tagging (whole skbs only, invalid blocks ignored, D-SACK recognised and
  * not scored), RFC 6675 IsLost by bytes and by discontiguous runs, NextSeg
- * rules 1 and 3, retransmission and cumulative-ACK accounting, the RTO
- * reset, and the counters always equal to the sums of the skbs' bits. */
+ * rules 1, 3 and 4 (rescue), retransmission and cumulative-ACK accounting,
+ * the RTO reset, and the counters always equal to the sums of the skbs'
+ * bits.  Then the same on the wire (fake eth0, fake clock, a scripted
+ * SACK peer): fast retransmit of exactly the holes, the rescue
+ * retransmission, a partly acked segment resent from snd_una only, and
+ * data segments shrunk by their SACK blocks (tcp_current_mss) to fit the
+ * MTU, first sends and retransmissions alike. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <kernel/errno.h>
 #include <kernel/mm.h>
+#include <kernel/string.h>
+#include <net/byteorder.h>
+#include <net/checksum.h>
+#include <net/inet_sock.h>
+#include <net/tcp.h>
 #include <net/tcp_ext.h>
+#include <net/wire/arp.h>
 #include "../../net/tcp_impl.h"
+#include "host/fake_clock.h"
+#include "host/fake_netdev.h"
 
 #define MSS 1000u
 #define UNA 5000u
@@ -194,13 +208,383 @@ static void test_acked_and_rto(void **state)
     assert_ptr_equal(tcp_sack_next_seg(tp, false), seg[4]);
 }
 
+/* RFC 6675 §4 rule 4: a lost tail with nothing SACKed above it is rescued once HighACK passes RescueRxt. */
+static void test_rescue_seg(void **state)
+{
+    struct tcp_sack_block b[] = { { SEQ(1), SEQ(9) } };
+
+    sack(UNA, 1, b, NULL, NULL);
+    tcp_sack_mark_lost(tp);
+    tp->ca_state = TCP_CA_Recovery;
+    tp->high_seq = tp->snd_nxt;
+    tcp_sack_mark_retransmitted(tp, seg[0]);                     /* entry: the head, (4.3) */
+    tp->rescue_rxt = tp->high_rxt;
+    assert_null(tcp_sack_next_seg(tp, true));                    /* seg 9: nothing SACKed above */
+    assert_null(tcp_sack_rescue_seg(tp));                        /* HighACK not past RescueRxt */
+    for (unsigned i = 0; i < 9; i++) {                           /* the retransmission arrived */
+        tcp_sack_unaccount(tp, seg[i]);
+        skb_unlink(seg[i], &sk()->sk_write_queue);
+        consume_skb(seg[i]);
+        seg[i] = NULL;
+    }
+    tp->snd_una = SEQ(9);
+    assert_ptr_equal(tcp_sack_rescue_seg(tp), seg[9]);
+    tp->rescue_rxt = tp->high_seq;                               /* sent: once per recovery */
+    assert_null(tcp_sack_rescue_seg(tp));
+    tp->ca_state = TCP_CA_Open;
+    tp->rescue_rxt = UNA;
+    assert_null(tcp_sack_rescue_seg(tp));                        /* only in recovery */
+}
+
+/* ---- on the wire: a scripted peer (10.0.0.5) against a listener on port 80 ---- */
+
+#define OUR   0x0a000002u
+#define PEER  0x0a000005u
+#define PISN  1000u
+#define WMSS  1460u             /* the peer's MSS option: full segments fill the 1500-byte MTU */
+#define MS    NSEC_PER_MSEC
+static const u8 bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const u8 zero6[6];
+static struct net_device *eth0;
+static u8 frame[2048];
+
+/* One of our segments as the peer saw it. */
+struct wseg {
+    u8 flags;
+    u32 seq, ack;
+    unsigned len, iplen;        /* payload bytes; IPv4 total length */
+    unsigned nsack;
+    struct tcp_sack_block sack[4];
+    u8 data[1600];
+};
+
+/* The peer's end of the connection under test. */
+struct peer {
+    struct socket *l, *c;
+    u16 port;
+    u32 iss;                    /* our ISS */
+    u32 nxt;                    /* the peer's next sequence number */
+};
+
+static int wire_setup(void **state)
+{
+    heap = kmem_bytes_in_use();
+    eth0 = net_test_eth0();
+    fake_netdev_rx(eth0, frame, build_arp(frame, bcast, ARPOP_REQUEST, peer_mac, PEER, zero6, OUR));
+    fake_netdev_clear_tx(eth0);
+    memset(&tcp_stats, 0, sizeof(tcp_stats));
+    return 0;
+}
+
+static int wire_teardown(void **state)
+{
+    net_test_finish(eth0);
+    assert_int_equal(sock_count(), 0);
+    assert_int_equal(kmem_bytes_in_use(), heap);
+    return 0;
+}
+
+static void wr32(u8 *p, u32 v) { p[0] = (u8)(v >> 24), p[1] = (u8)(v >> 16), p[2] = (u8)(v >> 8), p[3] = (u8)v; }
+static u32 rd32(const u8 *p) { return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3]; }
+
+/* A segment from the peer; sack: n blocks (absolute sequence numbers). */
+static void put(struct peer *p, u8 flags, u32 ack, const void *data, unsigned len,
+                unsigned n, const struct tcp_sack_block *sack)
+{
+    u8 seg[1700], *o = seg + 20;
+    struct tcphdr *th = (struct tcphdr *)seg;
+    unsigned olen = 0;
+
+    if (flags & TCPHDR_SYN) {           /* MSS, SACK-permitted */
+        static const u8 syn[8] = { TCPOPT_MSS, 4, WMSS >> 8, WMSS & 0xff, TCPOPT_NOP, TCPOPT_NOP,
+                                   TCPOPT_SACK_PERM, 2 };
+        memcpy(o, syn, olen = 8);
+    } else if (n) {
+        o[0] = o[1] = TCPOPT_NOP, o[2] = TCPOPT_SACK, o[3] = (u8)(2 + 8 * n);
+        for (unsigned i = 0; i < n; i++) {
+            wr32(o + 4 + 8 * i, sack[i].start_seq);
+            wr32(o + 8 + 8 * i, sack[i].end_seq);
+        }
+        olen = 4 + 8 * n;
+    }
+    *th = (struct tcphdr){ .source = htons(p->port), .dest = htons(80), .seq = htonl(p->nxt),
+                           .ack_seq = htonl(ack), .doff_res = (u8)(((20 + olen) / 4) << 4),
+                           .flags = flags, .window = htons(65535) };
+    if (len)
+        memcpy(seg + 20 + olen, data, len);
+    th->check = csum_fold(csum_tcpudp_nofold(htonl(PEER), htonl(OUR), 20 + olen + len, IPPROTO_TCP,
+                                             csum_partial(seg, 20 + olen + len, 0)));
+    fake_netdev_rx(eth0, frame, build_ip(frame, PEER, OUR, IPPROTO_TCP, 1, 0, seg, 20 + olen + len));
+}
+
+static bool pop_seg(struct wseg *w)
+{
+    struct sk_buff *skb = fake_netdev_pop_tx(eth0);
+    const struct iphdr *iph;
+    const u8 *th, *o;
+    unsigned hl;
+
+    if (!skb)
+        return false;
+    iph = (const struct iphdr *)(skb->data + ETH_HLEN);
+    assert_int_equal(iph->protocol, IPPROTO_TCP);
+    th = (const u8 *)iph + iph_hlen(iph);
+    hl = tcp_hdrlen((const struct tcphdr *)th);
+    *w = (struct wseg){ .flags = ((const struct tcphdr *)th)->flags,
+                        .seq = ntohl(((const struct tcphdr *)th)->seq),
+                        .ack = ntohl(((const struct tcphdr *)th)->ack_seq),
+                        .iplen = ntohs(iph->tot_len) };
+    w->len = w->iplen - iph_hlen(iph) - hl;
+    for (o = th + 20; o < th + hl && *o != TCPOPT_EOL; o += *o == TCPOPT_NOP ? 1 : o[1]) {
+        if (*o != TCPOPT_SACK)
+            continue;
+        w->nsack = (o[1] - 2) / 8;
+        for (unsigned i = 0; i < w->nsack; i++)
+            w->sack[i] = (struct tcp_sack_block){ rd32(o + 2 + 8 * i), rd32(o + 6 + 8 * i) };
+    }
+    memcpy(w->data, th + hl, w->len);
+    consume_skb(skb);
+    return true;
+}
+
+static long app_send(struct socket *s, const void *buf, size_t len)
+{
+    struct user_iov kv = { (u64)(uintptr_t)buf, len };
+    struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+
+    iov_iter_init(&msg.msg_iter, ITER_KVEC, &kv, 1, len);
+    return s->ops->sendmsg(s, &msg, len);
+}
+
+/* Listener, handshake with SACK-permitted, accept. */
+static void wire_open(struct peer *p, u16 port)
+{
+    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(80) };
+    struct wseg w;
+
+    *p = (struct peer){ .port = port, .nxt = PISN };
+    assert_int_equal(sock_create(AF_INET, SOCK_STREAM, 0, &p->l, false), 0);
+    assert_int_equal(p->l->ops->bind(p->l, &sin, sizeof(sin)), 0);
+    assert_int_equal(p->l->ops->listen(p->l, 5), 0);
+    put(p, TCPHDR_SYN, 0, NULL, 0, 0, NULL);
+    assert_true(pop_seg(&w));
+    assert_int_equal(w.flags, TCPHDR_SYN | TCPHDR_ACK);
+    p->iss = w.seq;
+    p->nxt++;
+    put(p, TCPHDR_ACK, p->iss + 1, NULL, 0, 0, NULL);
+    p->c = kzalloc(sizeof(*p->c));
+    p->c->type = p->l->type;
+    p->c->ops = p->l->ops;
+    assert_int_equal(p->l->ops->accept(p->l, p->c, O_NONBLOCK), 0);
+    assert_true(tcp_sk(p->c->sk)->rx_opt.sack_ok);
+    assert_int_equal(tcp_sk(p->c->sk)->mss_cache, WMSS);
+}
+
+static void wire_close(struct peer *p)
+{
+    put(p, TCPHDR_RST, 0, NULL, 0, 0, NULL);
+    sock_release(p->c);
+    sock_release(p->l);
+}
+
+/* Our segment i of a flight of full ones (i from 0). */
+#define WSEQ(p, i) ((p)->iss + 1 + (i) * WMSS)
+
+static u8 appdata[16 * WMSS];
+
+/* The app writes n full segments; they leave at once (IW is 10 segments). */
+static void send_flight(struct peer *p, unsigned n)
+{
+    struct wseg w;
+
+    for (unsigned i = 0; i < sizeof(appdata); i++)
+        appdata[i] = (u8)(i * 7 + i / 251);
+    assert_int_equal(app_send(p->c, appdata, n * WMSS), n * WMSS);
+    for (unsigned i = 0; i < n; i++) {
+        assert_true(pop_seg(&w));
+        assert_int_equal(w.seq, WSEQ(p, i));
+        assert_int_equal(w.len, WMSS);
+    }
+    assert_false(pop_seg(&w));
+}
+
+/* A duplicate ACK at ack SACKing [WSEQ(a), WSEQ(b)) and, if c < d, [WSEQ(c), WSEQ(d)). */
+static void dupack(struct peer *p, u32 ack, unsigned a, unsigned b, unsigned c, unsigned d)
+{
+    struct tcp_sack_block blk[2] = { { WSEQ(p, a), WSEQ(p, b) }, { WSEQ(p, c), WSEQ(p, d) } };
+
+    put(p, TCPHDR_ACK, ack, NULL, 0, c < d ? 2 : 1, blk);
+}
+
+/* Our retransmission: segment i whole, payload as first sent, within the MTU. */
+static void expect_resend(struct peer *p, unsigned i)
+{
+    struct wseg w;
+
+    assert_true(pop_seg(&w));
+    assert_int_equal(w.seq, WSEQ(p, i));
+    assert_int_equal(w.len, WMSS);
+    assert_true(w.iplen <= 1500);
+    assert_memory_equal(w.data, appdata + i * WMSS, WMSS);
+}
+
+/*
+ * Segments 1 and 4 of 0..9 lost; the peer ACKs 0, then a duplicate per
+ * segment that arrives, SACKing what it holds.  The third duplicate starts
+ * recovery with segment 1 (RFC 6675 §5 (4.3)); segment 4 goes once IsLost
+ * holds (3 SMSS SACKed above) and cwnd - pipe (SetPipe: 1, 8 and 9) has
+ * room; nothing SACKed is resent, and no RTO was needed (the clock never
+ * moved).
+ */
+static void test_wire_fast_retransmit_holes(void **state)
+{
+    struct peer p;
+    struct wseg w;
+
+    wire_open(&p, 4000);
+    send_flight(&p, 10);
+    put(&p, TCPHDR_ACK, WSEQ(&p, 1), NULL, 0, 0, NULL);
+    assert_false(pop_seg(&w));
+    dupack(&p, WSEQ(&p, 1), 2, 3, 0, 0);
+    dupack(&p, WSEQ(&p, 1), 2, 4, 0, 0);
+    assert_false(pop_seg(&w));                                  /* pipe holds: no new data anyway */
+    dupack(&p, WSEQ(&p, 1), 5, 6, 2, 4);                         /* third duplicate */
+    expect_resend(&p, 1);
+    assert_false(pop_seg(&w));
+    dupack(&p, WSEQ(&p, 1), 5, 7, 2, 4);                         /* pipe 5 > cwnd 4.5 SMSS */
+    assert_false(pop_seg(&w));
+    dupack(&p, WSEQ(&p, 1), 5, 8, 2, 4);                         /* 4 lost (3 SMSS above), pipe 3 */
+    expect_resend(&p, 4);
+    dupack(&p, WSEQ(&p, 1), 5, 9, 2, 4);
+    dupack(&p, WSEQ(&p, 1), 5, 10, 2, 4);
+    assert_false(pop_seg(&w));
+    put(&p, TCPHDR_ACK, WSEQ(&p, 4), NULL, 0, 1, &(struct tcp_sack_block){ WSEQ(&p, 5), WSEQ(&p, 10) });
+    put(&p, TCPHDR_ACK, WSEQ(&p, 10), NULL, 0, 0, NULL);
+    assert_false(pop_seg(&w));
+    assert_int_equal(tcp_stats.retrans_segs, 2);
+    assert_int_equal(tcp_sk(p.c->sk)->ca_state, TCP_CA_Open);
+    assert_int_equal(tcp_sk(p.c->sk)->packets_out, 0);
+    wire_close(&p);
+}
+
+/*
+ * Segments 0 and 9 lost, nothing more to send.  Recovery resends 0; the
+ * tail has no SACK above it, so neither IsLost nor rule 3 reaches it.  The
+ * ACK of the retransmission (up to 9) passes RescueRxt and rule 4 resends
+ * the tail at once instead of waiting for the RTO.
+ */
+static void test_wire_rescue_retransmission(void **state)
+{
+    struct peer p;
+    struct wseg w;
+
+    wire_open(&p, 4001);
+    send_flight(&p, 10);
+    for (unsigned k = 2; k <= 9; k++)
+        dupack(&p, WSEQ(&p, 0), 1, k, 0, 0);
+    expect_resend(&p, 0);
+    assert_false(pop_seg(&w));
+    put(&p, TCPHDR_ACK, WSEQ(&p, 9), NULL, 0, 0, NULL);         /* partial ACK */
+    expect_resend(&p, 9);
+    assert_false(pop_seg(&w));
+    put(&p, TCPHDR_ACK, WSEQ(&p, 10), NULL, 0, 0, NULL);
+    assert_int_equal(tcp_stats.retrans_segs, 2);
+    assert_int_equal(tcp_sk(p.c->sk)->ca_state, TCP_CA_Open);
+    wire_close(&p);
+}
+
+/* Linux tcp_trim_head: the ACK ends inside segment 0; the RTO resends only its tail. */
+static void test_wire_partly_acked_resends_tail(void **state)
+{
+    struct peer p;
+    struct wseg w;
+    struct tcp_sock *t;
+
+    wire_open(&p, 4002);
+    send_flight(&p, 3);
+    t = tcp_sk(p.c->sk);
+    put(&p, TCPHDR_ACK, WSEQ(&p, 0) + 500, NULL, 0, 0, NULL);
+    assert_int_equal(t->packets_out, 3);
+    net_test_run(inet_csk(p.c->sk)->icsk_rto + 2 * MS);
+    assert_true(pop_seg(&w));
+    assert_int_equal(w.seq, WSEQ(&p, 0) + 500);
+    assert_int_equal(w.len, WMSS - 500);
+    assert_memory_equal(w.data, appdata + 500, WMSS - 500);
+    /* pipe as RFC 6675 SetPipe counts it, in bytes from snd_una. */
+    assert_int_equal(tcp_packets_in_flight_bytes(t), WSEQ(&p, 3) - WSEQ(&p, 0) - 500 - t->lost_out +
+                                                     t->retrans_out);
+    assert_int_equal(t->retrans_out, WMSS - 500);
+    assert_int_equal(t->lost_out, 3 * WMSS - 500);              /* lost stays set once resent */
+    put(&p, TCPHDR_ACK, WSEQ(&p, 3), NULL, 0, 0, NULL);
+    assert_int_equal(t->retrans_out + t->lost_out + t->sacked_out, 0);
+    wire_close(&p);
+}
+
+/*
+ * While we hold out-of-order data every segment carries a SACK block
+ * (RFC 2018 §4), 12 option bytes beyond what mss_cache leaves room for:
+ * full segments shrink to 1448 bytes and stay within the 1500-byte MTU,
+ * both new data and a retransmission of a segment first sent at 1460.
+ * (Write-queue skbs are still built mss_cache long by tcp_sendmsg, so each
+ * leaves a 12-byte rest, sent at once rather than held by Nagle.)
+ */
+static void test_wire_sack_blocks_shrink_payload(void **state)
+{
+    struct peer p;
+    struct wseg w;
+    u32 una;
+    unsigned total = 0;
+
+    wire_open(&p, 4003);
+    send_flight(&p, 2);                                         /* 1460 each: no SACK yet */
+    una = WSEQ(&p, 0);
+    p.nxt += 100;                                               /* a hole of 100 bytes */
+    put(&p, TCPHDR_ACK | TCPHDR_PSH, una, "ooo", 3, 0, NULL);
+    p.nxt -= 100;                                               /* the peer's ACKs stay at rcv_nxt */
+    assert_true(pop_seg(&w));                                   /* a duplicate ACK with the block */
+    assert_int_equal(w.len, 0);
+    assert_int_equal(w.nsack, 1);
+    assert_int_equal(w.sack[0].start_seq, PISN + 1 + 100);
+    assert_int_equal(tcp_current_mss(p.c->sk), WMSS - 12);
+    /* The RTO resends segment 0 cut to fit, its last 12 bytes behind it. */
+    net_test_run(inet_csk(p.c->sk)->icsk_rto + 2 * MS);
+    assert_true(pop_seg(&w));
+    assert_int_equal(w.seq, WSEQ(&p, 0));
+    assert_int_equal(w.len, WMSS - 12);
+    assert_int_equal(w.nsack, 1);
+    assert_int_equal(w.iplen, 1500);
+    assert_memory_equal(w.data, appdata, WMSS - 12);
+    assert_false(pop_seg(&w));                                  /* Loss: cwnd is one segment */
+    put(&p, TCPHDR_ACK, WSEQ(&p, 2), NULL, 0, 0, NULL);         /* the originals arrived after all */
+    /* New data: full segments shrink too, and nothing is held back. */
+    assert_int_equal(app_send(p.c, appdata, 4 * WMSS), 4 * WMSS);
+    while (pop_seg(&w)) {
+        assert_true(w.iplen <= 1500);
+        assert_int_equal(w.nsack, 1);
+        assert_int_equal(w.seq, WSEQ(&p, 2) + total);
+        assert_memory_equal(w.data, appdata + total, w.len);
+        total += w.len;
+        if (!fake_netdev_tx_count(eth0))                        /* the peer ACKs each flight */
+            put(&p, TCPHDR_ACK, w.seq + w.len, NULL, 0, 0, NULL);
+    }
+    assert_int_equal(total, 4 * WMSS);
+    assert_int_equal(skb_drop_counts[SKB_DROP_REASON_IP_FRAG_NEEDED], 0);
+    wire_close(&p);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define W(f) cmocka_unit_test_setup_teardown(f, wire_setup, wire_teardown)
     const struct CMUnitTest tests[] = {
         T(test_tag_whole_skbs), T(test_invalid_and_dsack), T(test_is_lost_by_bytes_and_runs),
-        T(test_next_seg_rules), T(test_rule3), T(test_acked_and_rto),
+        T(test_next_seg_rules), T(test_rule3), T(test_acked_and_rto), T(test_rescue_seg),
+    };
+    const struct CMUnitTest wire[] = {
+        W(test_wire_fast_retransmit_holes), W(test_wire_rescue_retransmission),
+        W(test_wire_partly_acked_resends_tail), W(test_wire_sack_blocks_shrink_payload),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    net_test_boot();
+    return cmocka_run_group_tests(tests, NULL, NULL) | cmocka_run_group_tests(wire, NULL, NULL);
 }
