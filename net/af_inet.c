@@ -287,6 +287,7 @@ int inet_init(void)
         return err;
     udp_init();
     tcp_init();
+    tcp_ack_batch_init();
     ping_init();
     raw_init();
     return 0;

@@ -342,6 +342,25 @@ static void requeue_napi(struct napi_struct *napi)
     local_irq_restore(flags);
 }
 
+static void (*rx_batch_end[NET_RX_BATCH_HOOKS])(void);
+static bool in_rx_batch;
+
+int netif_register_rx_batch_end(void (*fn)(void))
+{
+    for (unsigned i = 0; i < NET_RX_BATCH_HOOKS; i++) {
+        if (!rx_batch_end[i] || rx_batch_end[i] == fn) {
+            rx_batch_end[i] = fn;
+            return 0;
+        }
+    }
+    return -ENOSPC;
+}
+
+bool netif_in_rx_batch(void)
+{
+    return in_rx_batch;
+}
+
 void net_rx_action(void)
 {
     int budget = NETDEV_BUDGET;
@@ -351,8 +370,12 @@ void net_rx_action(void)
         int work;
 
         prof_enter(PROF_NIC_RX);
+        in_rx_batch = true;
         work = napi->poll(napi, MIN(napi->weight, budget));
+        in_rx_batch = false;
         prof_exit();
+        for (unsigned i = 0; i < NET_RX_BATCH_HOOKS && rx_batch_end[i]; i++)
+            rx_batch_end[i]();
 
         /* A poll that reports no work still costs budget, so a confused driver cannot spin here. */
         budget -= MAX(work, 1);

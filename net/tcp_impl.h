@@ -123,6 +123,8 @@ u32 tcp_receive_window(const struct tcp_sock *tp);
 u16 tcp_select_window(struct sock *sk);
 void tcp_schedule_ack(struct sock *sk, bool now);
 void tcp_output_after_input(struct sock *sk);
+/* tcp_ack_batch.c */
+bool tcp_ack_batch_add(struct sock *sk);
 int tcp_write_wakeup(struct sock *sk);
 int tcp_queue_ctl(struct sock *sk, u8 flags);
 void tcp_send_fin(struct sock *sk);

@@ -450,18 +450,24 @@ void tcp_send_ack(struct sock *sk)
 
 /*
  * Queue an ACK per RFC 1122 §4.2.3.2 / RFC 5681 §4.2: at once when asked
- * (out-of-order data, quick-ACK mode, every second full-sized segment),
- * else after the delayed-ACK timeout (40-200 ms).
+ * (out-of-order data, a hole filled, a duplicate); for quick-ACK mode and
+ * every second full-sized segment, when the NAPI batch that brought them
+ * ends (one ACK per batch, as Linux acknowledges a GRO'd super-packet:
+ * net/tcp_ack_batch.c); else after the delayed-ACK timeout (40-200 ms).
  */
 void tcp_schedule_ack(struct sock *sk, bool now)
 {
     struct inet_connection_sock *icsk = inet_csk(sk);
 
     icsk->icsk_ack.pending |= ICSK_ACK_SCHED;
-    if (now || icsk->icsk_ack.quick || icsk->icsk_ack.rcv_segs >= 2) {
+    if (now) {
+        icsk->icsk_ack.pending |= ICSK_ACK_NOW;
+        return;
+    }
+    if (icsk->icsk_ack.quick || icsk->icsk_ack.rcv_segs >= 2) {
         if (icsk->icsk_ack.quick)
             icsk->icsk_ack.quick--;
-        icsk->icsk_ack.pending |= ICSK_ACK_NOW;
+        icsk->icsk_ack.pending |= ICSK_ACK_BATCH;
         return;
     }
     if (!timer_pending(&icsk->icsk_delack_timer))
@@ -475,6 +481,8 @@ void tcp_output_after_input(struct sock *sk)
 
     tcp_push_pending(sk);
     if (icsk->icsk_ack.pending & ICSK_ACK_NOW)
+        tcp_send_ack(sk);
+    else if ((icsk->icsk_ack.pending & ICSK_ACK_BATCH) && !tcp_ack_batch_add(sk))
         tcp_send_ack(sk);
 }
 

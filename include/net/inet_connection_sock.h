@@ -30,6 +30,7 @@ enum {
     ICSK_ACK_SCHED = 1,         /* an ACK is owed */
     ICSK_ACK_TIMER = 2,         /* the delayed-ACK timer is armed */
     ICSK_ACK_NOW = 4,           /* send it with the next output, do not delay */
+    ICSK_ACK_BATCH = 8,         /* send it when this NAPI batch ends (net/tcp_ack_batch.c) */
 };
 
 /*

@@ -205,4 +205,15 @@ bool napi_complete_done(struct napi_struct *napi, int work_done);
 /* The NET_RX_SOFTIRQ action: poll scheduled NAPIs within NETDEV_BUDGET. */
 void net_rx_action(void);
 
+/*
+ * Work a protocol gathers over one NAPI batch and does once at its end (the
+ * way Linux's GRO makes TCP acknowledge a batch of segments with one ACK):
+ * `fn` runs after each poll of net_rx_action(), in softirq context.  At most
+ * NET_RX_BATCH_HOOKS hooks; returns -ENOSPC beyond.  netif_in_rx_batch() is
+ * true while a poll delivers frames, i.e. while a later flush is certain.
+ */
+#define NET_RX_BATCH_HOOKS 2
+int netif_register_rx_batch_end(void (*fn)(void));
+bool netif_in_rx_batch(void);
+
 #endif

@@ -117,6 +117,8 @@ int tcp_listen(struct sock *sk, int backlog);
 
 /* Register TCP with IPv4 and socket(2); inet_init calls it. */
 void tcp_init(void);
+/* Hook TCP's per-batch ACKs (net/tcp_ack_batch.c) to the end of each NAPI poll; inet_init calls it. */
+void tcp_ack_batch_init(void);
 /* Print the counters (net_stats key 'n' and poweroff). */
 void tcp_stats_print(void);
 
