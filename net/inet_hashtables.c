@@ -3,6 +3,8 @@
  * udp_lib_get_port, reduced): one bind table per transport, a chain per port
  * bucket, the transport's conflict rule, and ephemeral port selection by
  * RFC 6056 §3.3.3 (Algorithm 3, "Simple Hash-Based") keyed by a boot secret.
+ * TCP's TIME-WAIT entries keep their ports here too (Linux keeps them on the
+ * bind bucket's owners) and take part in the conflict checks.
  * Layer: under UDP (and TCP's bind/connect), above the CSPRNG.  Owns the
  * secret and the global next_ephemeral counter.
  */
@@ -10,6 +12,7 @@
 #include <kernel/random.h>
 #include <kernel/string.h>
 #include <net/inet_sock.h>
+#include <net/inet_timewait_sock.h>
 
 static u8 secret[CHACHA20_KEY_SIZE];
 static bool secret_ready;
@@ -38,6 +41,7 @@ void inet_bind_table_init(struct inet_bind_table *t, const char *name,
     t->name = name;
     t->bind_conflict = bind_conflict;
     t->count = 0;
+    t->tw_buckets = NULL;
     for (unsigned i = 0; i < INET_BIND_BUCKETS; i++)
         INIT_LIST_HEAD(&t->buckets[i]);
 }
@@ -47,7 +51,46 @@ bool inet_dgram_bind_conflict(const struct sock *sk, const struct sock *sk2)
     return !(sk->sk_reuse && sk2->sk_reuse) && !(sk->sk_reuseport && sk2->sk_reuseport);
 }
 
-/* Would sk on port (host order) clash with a sock already bound there? */
+/*
+ * Would sk on port clash with TIME-WAIT entry tw (same port, overlapping
+ * address and device)?  bind() and bind(0): unless both had SO_REUSEADDR or
+ * both SO_REUSEPORT (Linux inet_bind_conflict: a TIME-WAIT entry is never a
+ * listener).  connect()'s ephemeral port (sk has its peer already): if the
+ * port is bind()'s (Linux skips buckets with fastreuse >= 0), or tw holds
+ * the very 4-tuple (RFC 6056 §2.3; Linux __inet_check_established with
+ * tcp_tw_reuse off).
+ */
+static bool tw_conflict(const struct sock *sk, const struct inet_timewait_sock *tw)
+{
+    const struct inet_sock *inet = inet_sk(sk);
+
+    if (inet->inet_daddr)
+        return tw->tw_bound || (tw->tw_daddr == inet->inet_daddr && tw->tw_dport == inet->inet_dport &&
+                                tw->tw_rcv_saddr == inet->inet_rcv_saddr);
+    return !(sk->sk_reuse && tw->tw_reuse) && !(sk->sk_reuseport && tw->tw_reuseport);
+}
+
+static bool port_in_timewait(struct inet_bind_table *t, const struct sock *sk, u16 port)
+{
+    const struct inet_sock *inet = inet_sk(sk);
+    struct inet_timewait_sock *tw;
+
+    if (!t->tw_buckets)
+        return false;
+    list_for_each_entry(tw, &t->tw_buckets[port % INET_BIND_BUCKETS], tw_bind_node) {
+        if (tw->tw_num != port)
+            continue;
+        if (inet->inet_rcv_saddr && tw->tw_rcv_saddr && inet->inet_rcv_saddr != tw->tw_rcv_saddr)
+            continue;
+        if (sk->sk_bound_dev_if && tw->tw_bound_dev_if && sk->sk_bound_dev_if != tw->tw_bound_dev_if)
+            continue;
+        if (tw_conflict(sk, tw))
+            return true;
+    }
+    return false;
+}
+
+/* Would sk on port (host order) clash with a sock or TIME-WAIT entry already there? */
 static bool port_in_use(struct inet_bind_table *t, const struct sock *sk, u16 port)
 {
     const struct inet_sock *inet = inet_sk(sk);
@@ -65,7 +108,7 @@ static bool port_in_use(struct inet_bind_table *t, const struct sock *sk, u16 po
         if (t->bind_conflict(sk, sk2))
             return true;
     }
-    return false;
+    return port_in_timewait(t, sk, port);
 }
 
 /* RFC 6056 §3.3.3: port = min + (next_ephemeral + F(...)) % num, first free one. */
@@ -111,4 +154,14 @@ void inet_unbind_port(struct inet_bind_table *t, struct sock *sk)
     t->count--;
     inet_sk(sk)->inet_num = 0;
     inet_sk(sk)->inet_sport = 0;
+}
+
+void inet_twsk_bind_add(struct inet_bind_table *t, struct inet_timewait_sock *tw)
+{
+    list_add_tail(&tw->tw_bind_node, &t->tw_buckets[tw->tw_num % INET_BIND_BUCKETS]);
+}
+
+void inet_twsk_bind_del(struct inet_timewait_sock *tw)
+{
+    list_del_init(&tw->tw_bind_node);
 }

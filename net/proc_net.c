@@ -5,8 +5,9 @@
  * net/ipv4/udp.c udp4_format_sock print them), /proc/net/dev
  * (net/core/net-procfs.c dev_seq_printf_stats) and /proc/net/snmp
  * (net/snmp.c), plus the same sockets as an ss-style table on console key
- * 's'.  Each socket is read once into a struct sock_row, which both the
- * /proc and the ss printers format.  Reads other layers' state; owns none.
+ * 's'.  Each socket (or request sock, or TIME-WAIT entry) is read once into
+ * a struct sock_row, which both the /proc and the ss printers format.
+ * Reads other layers' state; owns none.
  */
 #include <kernel/console.h>
 #include <kernel/init.h>
@@ -33,7 +34,7 @@ enum row_kind { ROW_FULL, ROW_REQ, ROW_TW };
 
 /* One socket as both formats see it.  Addresses network order, ports host order. */
 struct sock_row {
-    const void *obj;            /* the sock or request_sock (hashed into "pointer") */
+    const void *obj;            /* the sock, request_sock or TIME-WAIT entry (hashed into "pointer") */
     enum row_kind kind;
     u8 proto, state;            /* IPPROTO_*, TCP_* */
     __be32_t laddr, raddr;
@@ -89,7 +90,7 @@ static void tcp_row_timer(struct sock_row *r, const struct sock *sk)
     const struct tcp_sock *tp = tcp_sk(sk);
 
     if (timer_pending(&tp->tw_timer)) {
-        r->kind = ROW_TW;       /* TIME_WAIT, or an orphan's FIN_WAIT2 timeout */
+        r->kind = ROW_TW;       /* an orphan's FIN_WAIT2 timeout (Linux's tw with substate 5) */
         r->timer = TR_TIMEWAIT;
         r->when_ns = timer_left(&tp->tw_timer);
     } else if (icsk->icsk_pending && timer_pending(&icsk->icsk_retransmit_timer)) {
@@ -144,6 +145,27 @@ static void req_row(struct sock_row *r, const struct request_sock *req)
     r->timer = TR_RETRANS;      /* the SYN-ACK timer: Linux prints 1 for it */
     r->when_ns = timer_left(&req->rsk_timer);
     r->retrans = req->num_retrans;
+}
+
+/*
+ * A TIME-WAIT entry as Linux's get_timewait4_sock prints it: no queues,
+ * timer 3 with the time left, refcnt 3 (Linux's count for one hashed in
+ * the established and bind tables with its timer armed).
+ */
+static void tw_row(struct sock_row *r, const struct inet_timewait_sock *tw)
+{
+    memset(r, 0, sizeof(*r));
+    r->obj = tw;
+    r->kind = ROW_TW;
+    r->proto = IPPROTO_TCP;
+    r->state = tw->tw_substate;
+    r->laddr = tw->tw_rcv_saddr;
+    r->raddr = tw->tw_daddr;
+    r->lport = tw->tw_num;
+    r->rport = ntohs(tw->tw_dport);
+    r->timer = TR_TIMEWAIT;
+    r->when_ns = timer_left(&tw->tw_timer);
+    r->refcnt = 3;
 }
 
 static void udp_row(struct sock_row *r, const struct sock *sk)
@@ -206,6 +228,15 @@ static void tcp_show_req(const struct request_sock *req, void *arg)
     proc_tcp_row(w->m, w->sl++, &r);
 }
 
+static void tcp_show_tw(const struct inet_timewait_sock *tw, void *arg)
+{
+    struct proc_walk *w = arg;
+    struct sock_row r;
+
+    tw_row(&r, tw);
+    proc_tcp_row(w->m, w->sl++, &r);
+}
+
 static int proc_tcp_show(struct seq_buf *m)
 {
     struct proc_walk w = { .m = m };
@@ -213,6 +244,7 @@ static int proc_tcp_show(struct seq_buf *m)
     seq_printf(m, "%-*s\n", TCP_ROW_WIDTH, "  sl  local_address rem_address   st tx_queue "
                "rx_queue tr tm->when retrnsmt   uid  timeout inode");
     tcp_for_each_sock(tcp_show_sock, &w);
+    tcp_for_each_timewait(tcp_show_tw, &w);
     tcp_for_each_request(tcp_show_req, &w);
     return 0;
 }
@@ -345,6 +377,14 @@ static void ss_tcp_req(const struct request_sock *req, void *arg)
     ss_row(arg, &r);
 }
 
+static void ss_tcp_tw(const struct inet_timewait_sock *tw, void *arg)
+{
+    struct sock_row r;
+
+    tw_row(&r, tw);
+    ss_row(arg, &r);
+}
+
 static void ss_udp_sock(struct sock *sk, void *arg)
 {
     struct sock_row r;
@@ -358,6 +398,7 @@ static int ss_show(struct seq_buf *m)
     seq_printf(m, "%-5s %-10s %6s %6s %-21s %-21s %s\n", "Netid", "State", "Recv-Q", "Send-Q",
                "Local Address:Port", "Peer Address:Port", "Timer/Queues");
     tcp_for_each_sock(ss_tcp_sock, m);
+    tcp_for_each_timewait(ss_tcp_tw, m);
     tcp_for_each_request(ss_tcp_req, m);
     udp_for_each_sock(ss_udp_sock, m);
     seq_puts(m, "ss: end of table\n");

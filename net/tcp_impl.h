@@ -34,6 +34,7 @@ struct tcp_skb_cb {
     u64 when;                   /* TX: ns of the last transmission (RTT sample, RFC 6298) */
     u8 tcp_flags;               /* TCPHDR_* */
     u8 sacked;                  /* TX: TCPCB_* below (scoreboard, net/tcp_sack.c) */
+    u32 tw_isn;                 /* RX: a SYN that reused a TIME-WAIT 4-tuple: our ISS (0: choose) */
 };
 SKB_CB_CHECK(struct tcp_skb_cb);
 #define TCP_SKB_CB(skb) ((struct tcp_skb_cb *)(skb)->cb)
@@ -146,12 +147,34 @@ void tcp_rcv_listen(struct sock *sk, struct sk_buff *skb, const struct tcp_optio
 void tcp_check_req(struct sock *sk, struct request_sock *req, struct sk_buff *skb,
                    const struct tcp_options_received *rx);
 void reqsk_drop(struct request_sock *req);
+/*
+ * sk enters TIME-WAIT: a tcp_timewait_sock takes its 4-tuple and port
+ * (or none past tcp_max_tw_buckets), then tcp_done(sk): the full sock is
+ * closed and, if orphaned, freed once the caller's reference goes.
+ */
 void tcp_time_wait(struct sock *sk);
-bool tcp_timewait_state_process(struct sock *sk, struct sk_buff *skb);
+/* What tcp_timewait_state_process() leaves to the caller (Linux enum tcp_tw_status). */
+enum tcp_tw_status {
+    TCP_TW_SUCCESS,             /* skb consumed, nothing more to do */
+    TCP_TW_SYN,                 /* an acceptable new SYN: cb->tw_isn set; see tcp_v4_dispatch */
+};
+/* A segment for a TIME-WAIT entry (RFC 9293 §3.10.7.4, RFC 7323 §5, RFC 6191). */
+enum tcp_tw_status tcp_timewait_state_process(struct inet_timewait_sock *tw, struct sk_buff *skb,
+                                              const struct tcp_options_received *rx);
+/* ACK skb from tw (a SYN with no listener to reuse the tuple) and consume it. */
+void tcp_timewait_ack_consume(struct inet_timewait_sock *tw, struct sk_buff *skb);
+/* End tw now (reset, reuse): out of the tables, timer stopped, freed. */
+void inet_twsk_deschedule_put(struct inet_timewait_sock *tw);
+/* TIME-WAIT entries alive; the slab cache is made by tcp_timewait_init() (tcp_init). */
+unsigned tcp_tw_count(void);
+void tcp_timewait_init(void);
 /* tcp_ipv4.c */
 int tcp_v4_hash(struct sock *sk);
 void tcp_v4_unhash(struct sock *sk);
 bool tcp_v4_tuple_in_use(const struct sock *sk);
+/* Enter / leave the established hash's TIME-WAIT chains and the bind table. */
+void tcp_tw_hash(struct inet_timewait_sock *tw);
+void tcp_tw_unhash(struct inet_timewait_sock *tw);
 void tcp_reqsk_hash_add(struct request_sock *req);
 void tcp_reqsk_unlink(struct request_sock *req);
 void tcp_reqsk_purge_listener(struct sock *sk);

@@ -1,8 +1,9 @@
 /*
  * TCP over IPv4: the receive entry registered with IPv4 (header and
  * checksum validation, RFC 9293 §3.1), the lookup tables this file alone
- * owns (4-tuple hash of connections including TIME-WAIT, listeners by
- * port, half-open request socks, the TCP bind table), RST for segments
+ * owns (4-tuple hash of connections, with a second chain per bucket for
+ * TIME-WAIT entries as Linux 2.6's twchain, listeners by port, half-open
+ * request socks, the TCP bind table), RST for segments
  * with no connection (§3.10.7.1), ICMP errors (RFC 5927, RFC 1122
  * §4.2.3.9), the MIB counters and TCP's start.
  * Layer: above IPv4 (inet_add_protocol), below tcp_input.c and
@@ -15,6 +16,7 @@
 #include <net/icmp.h>
 #include <net/ip.h>
 #include <net/proc_net.h>
+#include <net/inet_timewait_sock.h>
 #include "tcp_impl.h"
 
 struct tcp_mib tcp_stats;
@@ -24,6 +26,8 @@ struct tcp_mib tcp_stats;
 #define TCP_RHASH_SIZE  256     /* chains of request socks, by 4-tuple */
 
 static struct list_head tcp_ehash[TCP_EHASH_SIZE];
+static struct list_head tcp_tw_ehash[TCP_EHASH_SIZE];   /* inet_timewait_sock.tw_node */
+static struct list_head tcp_tw_bhash[INET_BIND_BUCKETS]; /* tcp_bind_table.tw_buckets */
 static struct list_head tcp_lhash[TCP_LHASH_SIZE];
 static struct list_head tcp_rhash[TCP_RHASH_SIZE];
 static struct inet_bind_table tcp_bind_table;
@@ -73,6 +77,33 @@ static struct sock *tcp_v4_lookup_established(__be32_t laddr, __be16_t lport, __
     return NULL;
 }
 
+/* The TIME-WAIT entry for a received segment's 4-tuple, or NULL (looked up after live socks). */
+static struct inet_timewait_sock *tcp_v4_lookup_timewait(__be32_t laddr, __be16_t lport, __be32_t raddr,
+                                                         __be16_t rport)
+{
+    struct inet_timewait_sock *tw;
+
+    list_for_each_entry(tw, &tcp_tw_ehash[tcp_tuple_bucket(laddr, lport, raddr, rport, TCP_EHASH_SIZE)],
+                        tw_node)
+        if (tw->tw_sport == lport && tw->tw_dport == rport && tw->tw_daddr == raddr &&
+            tw->tw_rcv_saddr == laddr)
+            return tw;
+    return NULL;
+}
+
+void tcp_tw_hash(struct inet_timewait_sock *tw)
+{
+    list_add(&tw->tw_node, &tcp_tw_ehash[tcp_tuple_bucket(tw->tw_rcv_saddr, tw->tw_sport, tw->tw_daddr,
+                                                          tw->tw_dport, TCP_EHASH_SIZE)]);
+    inet_twsk_bind_add(&tcp_bind_table, tw);
+}
+
+void tcp_tw_unhash(struct inet_timewait_sock *tw)
+{
+    list_del_init(&tw->tw_node);
+    inet_twsk_bind_del(tw);
+}
+
 /* The listener for (laddr, lport): one bound to laddr beats a wildcard one. */
 static struct sock *tcp_v4_lookup_listener(__be32_t laddr, __be16_t lport, int ifindex)
 {
@@ -92,14 +123,18 @@ static struct sock *tcp_v4_lookup_listener(__be32_t laddr, __be16_t lport, int i
     return wild;
 }
 
-/* True if another connection already uses sk's 4-tuple (connect after bind). */
+/*
+ * True if another connection, or a TIME-WAIT entry, already uses sk's
+ * 4-tuple (connect after bind: EADDRNOTAVAIL, as Linux with tcp_tw_reuse off).
+ */
 bool tcp_v4_tuple_in_use(const struct sock *sk)
 {
     const struct inet_sock *inet = inet_sk(sk);
     struct sock *other = tcp_v4_lookup_established(inet->inet_saddr, inet->inet_sport,
                                                    inet->inet_daddr, inet->inet_dport);
 
-    return other && other != sk;
+    return (other && other != sk) ||
+           tcp_v4_lookup_timewait(inet->inet_saddr, inet->inet_sport, inet->inet_daddr, inet->inet_dport);
 }
 
 void tcp_reqsk_hash_add(struct request_sock *req)
@@ -146,6 +181,15 @@ void tcp_for_each_sock(sock_walk_fn fn, void *arg)
     for (unsigned i = 0; i < TCP_EHASH_SIZE; i++)
         list_for_each_entry(sk, &tcp_ehash[i], sk_node)
             fn(sk, arg);
+}
+
+void tcp_for_each_timewait(void (*fn)(const struct inet_timewait_sock *tw, void *arg), void *arg)
+{
+    struct inet_timewait_sock *tw;
+
+    for (unsigned i = 0; i < TCP_EHASH_SIZE; i++)
+        list_for_each_entry(tw, &tcp_tw_ehash[i], tw_node)
+            fn(tw, arg);
 }
 
 void tcp_for_each_request(void (*fn)(const struct request_sock *req, void *arg), void *arg)
@@ -257,28 +301,53 @@ static int tcp_v4_no_socket(struct sk_buff *skb)
     return -ECONNREFUSED;
 }
 
-/* Dispatch one validated segment to its connection, half-open request or listener. */
+/*
+ * A segment for a TIME-WAIT entry.  A new SYN that may reuse the 4-tuple
+ * goes to the listener, if any, in place of the entry (Linux tcp_v4_rcv's
+ * TCP_TW_SYN): returned, tw gone.  Otherwise NULL and skb consumed (with no
+ * listener the SYN is ACKed from TIME-WAIT, as Linux).
+ */
+static struct sock *tcp_v4_timewait(struct inet_timewait_sock *tw, struct sk_buff *skb,
+                                    const struct tcp_options_received *rx)
+{
+    const struct iphdr *iph = ip_hdr(skb);
+    struct sock *listener;
+
+    if (tcp_timewait_state_process(tw, skb, rx) != TCP_TW_SYN)
+        return NULL;
+    listener = tcp_v4_lookup_listener(iph->daddr, tcp_hdr(skb)->dest, IPCB(skb)->iif);
+    if (!listener) {
+        tcp_timewait_ack_consume(tw, skb);
+        return NULL;
+    }
+    tcp_stats.tw_recycled++;
+    inet_twsk_deschedule_put(tw);
+    return listener;
+}
+
+/* Dispatch one validated segment to its connection, TIME-WAIT entry, half-open request or listener. */
 static int tcp_v4_dispatch(struct sk_buff *skb, const struct tcp_options_received *rx)
 {
     const struct iphdr *iph = ip_hdr(skb);
     const struct tcphdr *th = tcp_hdr(skb);
-    struct request_sock *req;
+    struct request_sock *req = NULL;
+    struct inet_timewait_sock *tw;
     struct sock *sk = tcp_v4_lookup_established(iph->daddr, th->dest, iph->saddr, th->source);
 
-    if (sk && sk->sk_state == TCP_TIME_WAIT) {
-        if (!tcp_timewait_state_process(sk, skb))
-            return 0;
-        tcp_done(sk, 0);        /* a new SYN reuses the 4-tuple */
-        sk = NULL;
-    }
     if (sk) {
         sock_hold(sk);          /* input may close it: free only when done */
         tcp_rcv_state_process(sk, skb, rx);
         sock_put(sk);
         return 0;
     }
-    req = tcp_reqsk_lookup(iph->daddr, th->dest, iph->saddr, th->source);
-    sk = req ? req->rsk_listener : tcp_v4_lookup_listener(iph->daddr, th->dest, IPCB(skb)->iif);
+    tw = tcp_v4_lookup_timewait(iph->daddr, th->dest, iph->saddr, th->source);
+    if (tw) {
+        if (!(sk = tcp_v4_timewait(tw, skb, rx)))
+            return 0;
+    } else {
+        req = tcp_reqsk_lookup(iph->daddr, th->dest, iph->saddr, th->source);
+        sk = req ? req->rsk_listener : tcp_v4_lookup_listener(iph->daddr, th->dest, IPCB(skb)->iif);
+    }
     if (!sk)
         return tcp_v4_no_socket(skb);
     sock_hold(sk);
@@ -320,8 +389,8 @@ static void tcp_v4_err(struct sk_buff *skb, const struct icmp_err *err)
     const struct tcphdr *th = (const struct tcphdr *)(skb->data + iph_hlen(iph));
     struct sock *sk = tcp_v4_lookup_established(iph->saddr, th->source, iph->daddr, th->dest);
 
-    if (!sk || sk->sk_state == TCP_TIME_WAIT)
-        return;
+    if (!sk)
+        return;         /* none, or only a TIME-WAIT entry: nothing to tell */
     if (err->type == ICMP_DEST_UNREACH && err->code == ICMP_FRAG_NEEDED) {
         tcp_mtu_reduced(sk, err->info);
         return;
@@ -338,13 +407,19 @@ static const struct net_protocol tcp_protocol = { .handler = tcp_v4_rcv, .err_ha
 
 void tcp_init(void)
 {
-    for (unsigned i = 0; i < TCP_EHASH_SIZE; i++)
+    for (unsigned i = 0; i < TCP_EHASH_SIZE; i++) {
         INIT_LIST_HEAD(&tcp_ehash[i]);
+        INIT_LIST_HEAD(&tcp_tw_ehash[i]);
+    }
+    for (unsigned i = 0; i < INET_BIND_BUCKETS; i++)
+        INIT_LIST_HEAD(&tcp_tw_bhash[i]);
     for (unsigned i = 0; i < TCP_LHASH_SIZE; i++)
         INIT_LIST_HEAD(&tcp_lhash[i]);
     for (unsigned i = 0; i < TCP_RHASH_SIZE; i++)
         INIT_LIST_HEAD(&tcp_rhash[i]);
     inet_bind_table_init(&tcp_bind_table, "TCP", tcp_bind_conflict);
+    tcp_bind_table.tw_buckets = tcp_tw_bhash;
+    tcp_timewait_init();
     inet_add_protocol(&tcp_protocol, IPPROTO_TCP);
     tcp_register_protosw();
 }
@@ -357,6 +432,7 @@ static const char *const tcp_mib_names[] = {
     "TCPTimeouts", "TCPProbesZeroWin", "TCPKeepAlive", "TWRecycled", "TCPAbortOnClose",
     "TCPAbortOnTimeout", "TCPFastRetrans", "TCPSackRecovery", "TCPOFOQueue", "PAWSEstab",
     "TCPWscaleClamped", "TCPPartialAck", "TCPDSACKRecv", "TCPSACKDiscard", "TCPChallengeACKLimited",
+    "TCPTimeWaitOverflow", "TW", "TCPACKSkippedTimeWait",
 };
 _Static_assert(sizeof(struct tcp_mib) == sizeof(tcp_mib_names) / sizeof(char *) * sizeof(u64), "tcp_mib_names");
 

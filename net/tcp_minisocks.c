@@ -3,15 +3,20 @@
  * request socks of the SYN queue (SYN-RECEIVED before a sock is committed,
  * RFC 4987 §3.1; SYN cookies when the queue is full), the child sock made
  * when the handshake completes and queued for accept(), and TIME-WAIT
- * (§3.10.7.4 for that state, with Linux's reuse on a new SYN).
+ * as a small tcp_timewait_sock in place of the released tcp_sock (Linux's
+ * inet_timewait_sock; §3.10.7.4 for that state, RFC 7323 PAWS, reuse by a
+ * new SYN per RFC 6191), bounded by tcp_max_tw_buckets.
  * Layer: called by tcp_v4_rcv(); tables in tcp_ipv4.c, output in
- * tcp_output.c.  Owns request socks: allocation, SYN-ACK retransmission
- * (rsk_timer), freeing.
+ * tcp_output.c.  Owns request socks (allocation, SYN-ACK retransmission
+ * through rsk_timer, freeing) and TIME-WAIT entries (their slab cache,
+ * 2*MSL timer, freeing).
  */
+#include <kernel/cmdline.h>
 #include <kernel/errno.h>
 #include <kernel/mm.h>
 #include <kernel/time.h>
 #include <net/byteorder.h>
+#include <net/tcp_ext.h>
 #include "tcp_impl.h"
 
 /* ---- request socks ----------------------------------------------------------- */
@@ -118,7 +123,8 @@ static void tcp_conn_request(struct sock *sk, struct sk_buff *skb, const struct 
         tcp_v4_send_synack(sk, req);
         reqsk_free(req);
     } else {
-        req->snt_isn = secure_tcp_seq(req->loc_addr, req->rmt_addr, req->loc_port, req->rmt_port);
+        req->snt_isn = TCP_SKB_CB(skb)->tw_isn ? TCP_SKB_CB(skb)->tw_isn :
+                       secure_tcp_seq(req->loc_addr, req->rmt_addr, req->loc_port, req->rmt_port);
         req->syn_time = ktime_get_ns();
         tcp_reqsk_hash_add(req);
         icsk->icsk_syn_qlen++;
@@ -261,56 +267,241 @@ drop:
 
 /* ---- TIME-WAIT -------------------------------------------------------------------- */
 
-/*
- * Enter TIME-WAIT for 2*MSL (RFC 9293 §3.4.2).  The full sock stays (in
- * the 4-tuple hash and bind table) but drops its buffers and other timers.
- */
-void tcp_time_wait(struct sock *sk)
+u32 tcp_max_tw_buckets = TCP_MAX_TW_BUCKETS_DEFAULT;
+static struct kmem_cache *tcp_tw_cache;     /* "tcp_timewait": its own line in the 'm' counters */
+static unsigned tcp_tw_alive;
+
+#define TCP_TW_OOW_RATELIMIT_MS 500         /* Linux tcp_invalid_ratelimit */
+
+static int tcp_max_tw_buckets_set(const char *val)
 {
-    tcp_set_state(sk, TCP_TIME_WAIT);
-    tcp_clear_xmit_timers(sk);
-    tcp_purge_send_state(sk);
-    tcp_tw_timer_arm(sk, 2 * tcp_msl_ns);
-    if (!sock_flag(sk, SOCK_DEAD))
-        sk->sk_state_change(sk);
+    unsigned long n = 0;
+
+    if (!val || !*val)
+        return -EINVAL;
+    for (; *val; val++) {
+        if (*val < '0' || *val > '9' || n > 10000000)
+            return -EINVAL;
+        n = n * 10 + (unsigned long)(*val - '0');
+    }
+    tcp_max_tw_buckets = (u32)n;
+    return 0;
+}
+KERNEL_PARAM("tcp_max_tw_buckets", tcp_max_tw_buckets_set);
+
+/* At TCP's start, so the cache exists before any baseline a leak check takes. */
+void tcp_timewait_init(void)
+{
+    if (!tcp_tw_cache)
+        tcp_tw_cache = kmem_cache_create("tcp_timewait", sizeof(struct tcp_timewait_sock), 8);
+}
+
+unsigned tcp_tw_count(void)
+{
+    return tcp_tw_alive;
+}
+
+void inet_twsk_deschedule_put(struct inet_timewait_sock *tw)
+{
+    del_timer(&tw->tw_timer);
+    tcp_tw_unhash(tw);
+    tcp_tw_alive--;
+    kmem_cache_free(tcp_tw_cache, tcp_twsk(tw));
+}
+
+/* 2*MSL without a reason to stay: the entry goes (RFC 9293 §3.10.8, "Time-Wait Timeout"). */
+static void tcp_tw_timer_handler(struct timer_list *t)
+{
+    tcp_stats.timewaited++;
+    inet_twsk_deschedule_put(container_of(t, struct inet_timewait_sock, tw_timer));
+}
+
+static void inet_twsk_reschedule(struct inet_timewait_sock *tw)
+{
+    mod_timer(&tw->tw_timer, ktime_get_ns() + 2 * tcp_msl_ns);
+}
+
+/* The stand-in for sk (Linux inet_twsk_alloc + tcp_time_wait's copy); NULL over the limit or out of memory. */
+static struct tcp_timewait_sock *tcp_twsk_alloc(const struct sock *sk)
+{
+    const struct inet_sock *inet = inet_sk(sk);
+    const struct tcp_sock *tp = tcp_sk(sk);
+    struct tcp_timewait_sock *tcptw;
+    struct inet_timewait_sock *tw;
+
+    if (tcp_tw_alive >= tcp_max_tw_buckets || !tcp_tw_cache || !(tcptw = kmem_cache_zalloc(tcp_tw_cache)))
+        return NULL;
+    tw = &tcptw->tw_sk;
+    INIT_LIST_HEAD(&tw->tw_node);
+    INIT_LIST_HEAD(&tw->tw_bind_node);
+    timer_setup(&tw->tw_timer, tcp_tw_timer_handler);
+    tw->tw_rcv_saddr = inet->inet_rcv_saddr;
+    tw->tw_daddr = inet->inet_daddr;
+    tw->tw_sport = inet->inet_sport;
+    tw->tw_dport = inet->inet_dport;
+    tw->tw_num = inet->inet_num;
+    tw->tw_substate = TCP_TIME_WAIT;
+    tw->tw_reuse = !!sk->sk_reuse;
+    tw->tw_reuseport = !!sk->sk_reuseport;
+    tw->tw_bound = !!(sk->sk_userlocks & SOCK_BINDPORT_LOCK);
+    tw->tw_tos = inet->tos;
+    tw->tw_ttl = inet_ttl(inet);
+    tw->tw_bound_dev_if = sk->sk_bound_dev_if;
+    tcptw->tw_rcv_nxt = tp->rcv_nxt;
+    tcptw->tw_snd_nxt = tp->snd_nxt;
+    tcptw->tw_rcv_wnd = tcp_receive_window(tp);
+    tcptw->tw_rcv_wscale = tp->rx_opt.rcv_wscale;
+    if (tp->rx_opt.tstamp_ok) {
+        tcptw->tw_ts_recent = tp->ts_recent;
+        tcptw->tw_ts_recent_stamp = tp->ts_recent_stamp ? tp->ts_recent_stamp : ktime_get_ns();
+    }
+    return tcptw;
 }
 
 /*
- * A segment for a TIME-WAIT sock.  True when it is a new SYN that may
- * reuse the 4-tuple (Linux tcp_timewait_state_process: sequence number
- * above the old connection's): the caller closes sk and hands the SYN to
- * the listener.  Otherwise consumes skb.
+ * Enter TIME-WAIT for 2*MSL (RFC 9293 §3.4.2) as Linux's tcp_time_wait():
+ * the 4-tuple and port pass to a tcp_timewait_sock hashed where lookups
+ * find it, and the full sock is closed (tcp_done) with its buffers, queues
+ * and timers, freed by the normal path once nothing holds it.  Past
+ * tcp_max_tw_buckets (or with no memory) the connection just closes.
  */
-bool tcp_timewait_state_process(struct sock *sk, struct sk_buff *skb)
+void tcp_time_wait(struct sock *sk)
 {
-    struct tcp_sock *tp = tcp_sk(sk);
+    struct tcp_timewait_sock *tcptw = tcp_twsk_alloc(sk);
+
+    if (tcptw) {
+        tcp_tw_hash(&tcptw->tw_sk);
+        inet_twsk_reschedule(&tcptw->tw_sk);
+        tcp_tw_alive++;
+    } else {
+        tcp_stats.tw_overflow++;
+    }
+    tcp_done(sk, 0);
+}
+
+/* TS.Recent of the old connection still valid (RFC 7323 §5.5: for 24 days)? */
+static bool tcp_tw_ts_valid(const struct tcp_timewait_sock *tcptw)
+{
+    return tcptw->tw_ts_recent_stamp && ktime_get_ns() - tcptw->tw_ts_recent_stamp < TCP_PAWS_24DAYS;
+}
+
+/* Send <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> from tw, with TS if the connection had them (Linux tcp_v4_timewait_ack). */
+static void tcp_tw_send_ack(const struct inet_timewait_sock *tw)
+{
+    const struct tcp_timewait_sock *tcptw = tcp_twsk(tw);
+    u32 win = tcptw->tw_rcv_wnd >> tcptw->tw_rcv_wscale;
+    struct tcp_out_options opts = { 0 };
+    struct tcp_seg_hdr h = { .sport = tw->tw_sport, .dport = tw->tw_dport, .seq = tcptw->tw_snd_nxt,
+                             .ack = tcptw->tw_rcv_nxt, .flags = TCPHDR_ACK,
+                             .window = (u16)(win > TCP_MAX_WINDOW ? TCP_MAX_WINDOW : win) };
+    struct tcp_seg_route r = { .saddr = tw->tw_rcv_saddr, .daddr = tw->tw_daddr, .tos = tw->tw_tos,
+                               .ttl = tw->tw_ttl, .oif = tw->tw_bound_dev_if };
+    unsigned optlen = 0;
+    struct sk_buff *skb;
+
+    if (tcptw->tw_ts_recent_stamp) {
+        opts.options = OPTION_TS;
+        opts.tsval = tcp_ts_clock(ktime_get_ns());
+        opts.tsecr = tcptw->tw_ts_recent;
+        optlen = 12;            /* NOP NOP TS, tcp_options_write's layout */
+    }
+    skb = tcp_make_segment(&h, &opts, optlen, NULL, 0);
+    if (skb)
+        tcp_v4_send(skb, &r);
+}
+
+void tcp_timewait_ack_consume(struct inet_timewait_sock *tw, struct sk_buff *skb)
+{
+    tcp_tw_send_ack(tw);
+    consume_skb(skb);
+}
+
+/*
+ * ACK an out-of-window segment, at most one bare ACK or SYN per 500 ms
+ * (Linux tcp_timewait_check_oow_rate_limit, RFC 5961 §7's reasoning: two
+ * ends that disagree must not ACK each other forever).  Frees skb with
+ * reason (0: consumed, the peer's FIN again being no fault).
+ */
+static void tcp_tw_oow_ack(struct inet_timewait_sock *tw, struct sk_buff *skb, enum skb_drop_reason reason)
+{
+    struct tcp_timewait_sock *tcptw = tcp_twsk(tw);
+    const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+    u32 now = tcp_ts_clock(ktime_get_ns());
+
+    if (cb->seq == cb->end_seq || (cb->tcp_flags & TCPHDR_SYN)) {
+        if (tcptw->tw_last_oow_ack_time && now - tcptw->tw_last_oow_ack_time < TCP_TW_OOW_RATELIMIT_MS) {
+            tcp_stats.tw_ack_skipped++;
+            goto out;
+        }
+        tcptw->tw_last_oow_ack_time = now ? now : 1;
+    }
+    tcp_tw_send_ack(tw);
+out:
+    if (reason)
+        kfree_skb_reason(skb, reason);
+    else
+        consume_skb(skb);
+}
+
+/*
+ * RFC 9293 §3.10.7.4 for TIME-WAIT, in Linux's order
+ * (tcp_timewait_state_process):
+ *  - PAWS first (RFC 7323 §5.3) when both had timestamps.
+ *  - At RCV.NXT with no text: an RST ends the entry (Linux, rfc1337 = 0;
+ *    RFC 5961 §3.2's exact match, so no challenge is needed); a bare ACK
+ *    restarts 2*MSL and updates TS.Recent.
+ *  - A SYN (no ACK, no RST) above RCV.NXT, or with a TSval above TS.Recent
+ *    (RFC 6191), may open a new incarnation: TCP_TW_SYN, with our ISS
+ *    above anything the old one sent (RFC 1122 §4.2.2.13).
+ *  - Anything else but an RST (the peer's FIN again because our ACK was
+ *    lost, old data, an old SYN) restarts 2*MSL if it carries an ACK or
+ *    failed PAWS, and is answered with an ACK (rate-limited for bare ACKs
+ *    and SYNs).  Other RSTs are ignored.
+ */
+enum tcp_tw_status tcp_timewait_state_process(struct inet_timewait_sock *tw, struct sk_buff *skb,
+                                              const struct tcp_options_received *rx)
+{
+    struct tcp_timewait_sock *tcptw = tcp_twsk(tw);
     struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
     u8 fl = cb->tcp_flags;
+    bool ts = rx->saw_tstamp && tcptw->tw_ts_recent_stamp;
+    bool paws_reject = ts && !(fl & TCPHDR_RST) && tcp_tw_ts_valid(tcptw) &&
+                       SEQ_LT(rx->rcv_tsval, tcptw->tw_ts_recent);
 
-    if ((fl & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) == TCPHDR_SYN && SEQ_GT(cb->seq, tp->rcv_nxt)) {
-        tcp_stats.tw_recycled++;
-        return true;
-    }
-    if ((fl & TCPHDR_RST) && cb->seq == tp->rcv_nxt) {
-        tcp_done(sk, 0);                /* RFC 9293: RST in TIME-WAIT closes (Linux, rfc1337 = 0) */
+    if (!paws_reject && cb->seq == tcptw->tw_rcv_nxt && (cb->seq == cb->end_seq || (fl & TCPHDR_RST))) {
+        if (fl & TCPHDR_RST) {
+            inet_twsk_deschedule_put(tw);
+            consume_skb(skb);
+            return TCP_TW_SUCCESS;
+        }
+        inet_twsk_reschedule(tw);
+        if (ts) {
+            tcptw->tw_ts_recent = rx->rcv_tsval;
+            tcptw->tw_ts_recent_stamp = ktime_get_ns();
+        }
         consume_skb(skb);
-        return false;
+        return TCP_TW_SUCCESS;
     }
+    if ((fl & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) == TCPHDR_SYN && !paws_reject &&
+        (SEQ_GT(cb->seq, tcptw->tw_rcv_nxt) || (ts && SEQ_LT(tcptw->tw_ts_recent, rx->rcv_tsval)))) {
+        cb->tw_isn = tcptw->tw_snd_nxt + 65535 + 2;
+        if (!cb->tw_isn)
+            cb->tw_isn = 1;
+        return TCP_TW_SYN;
+    }
+    if (paws_reject)
+        tcp_stats.paws_drops++;
     if (fl & TCPHDR_RST) {
         kfree_skb_reason(skb, SKB_DROP_REASON_TCP_RESET);
-        return false;
+        return TCP_TW_SUCCESS;
     }
-    if ((fl & TCPHDR_FIN) && cb->end_seq == tp->rcv_nxt) {
-        tcp_tw_timer_arm(sk, 2 * tcp_msl_ns);  /* the peer's FIN again: our ACK was lost */
-        tcp_send_ack(sk);
-        consume_skb(skb);
-        return false;
-    }
-    if (!skb->len && !(fl & (TCPHDR_SYN | TCPHDR_FIN)) && cb->seq == tp->rcv_nxt) {
-        consume_skb(skb);               /* an acceptable bare ACK: nothing to do */
-        return false;
-    }
-    tcp_send_ack(sk);
-    kfree_skb_reason(skb, SKB_DROP_REASON_TCP_INVALID_SEQUENCE);
-    return false;
+    if (paws_reject || (fl & TCPHDR_ACK))
+        inet_twsk_reschedule(tw);
+    if (paws_reject)
+        tcp_tw_oow_ack(tw, skb, SKB_DROP_REASON_TCP_RFC7323_PAWS);
+    else if ((fl & TCPHDR_FIN) && cb->end_seq == tcptw->tw_rcv_nxt)
+        tcp_tw_oow_ack(tw, skb, SKB_DROP_REASON_NOT_DROPPED_YET);
+    else
+        tcp_tw_oow_ack(tw, skb, SKB_DROP_REASON_TCP_INVALID_SEQUENCE);
+    return TCP_TW_SUCCESS;
 }

@@ -53,6 +53,16 @@ struct inet_bind_table {
     struct list_head buckets[INET_BIND_BUCKETS];  /* by inet_num % INET_BIND_BUCKETS */
     bool (*bind_conflict)(const struct sock *sk, const struct sock *sk2);
     unsigned count;             /* bound socks */
+    /*
+     * TCP only (NULL elsewhere): TIME-WAIT entries holding ports, by
+     * tw_num % INET_BIND_BUCKETS, chained on tw_bind_node.  A bind() (or
+     * bind(0)) clashes with one unless both had SO_REUSEADDR or both
+     * SO_REUSEPORT (Linux inet_bind_conflict); connect()'s ephemeral choice
+     * passes over one only on a port bind() holds or for the very 4-tuple
+     * it would take, never reused (Linux __inet_hash_connect with
+     * tcp_tw_reuse=0, which its default 2 is for anything but loopback).
+     */
+    struct list_head *tw_buckets;
 };
 
 /* RFC 6056 / Linux ip_local_port_range: ephemeral ports, host order, inclusive. */
@@ -73,6 +83,10 @@ void inet_bind_table_init(struct inet_bind_table *t, const char *name,
 int inet_bind_port(struct inet_bind_table *t, struct sock *sk, u16 snum);
 /* Leave the bind table (close, disconnect of an autobound TCP sock). */
 void inet_unbind_port(struct inet_bind_table *t, struct sock *sk);
+struct inet_timewait_sock;
+/* A TIME-WAIT entry takes (keeps) its sock's port in t / gives it back. */
+void inet_twsk_bind_add(struct inet_bind_table *t, struct inet_timewait_sock *tw);
+void inet_twsk_bind_del(struct inet_timewait_sock *tw);
 /* The bucket list for port (host order): walk with list_for_each_entry(.., sk_bind_node). */
 static inline struct list_head *inet_bind_bucket(struct inet_bind_table *t, u16 port)
 {

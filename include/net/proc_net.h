@@ -16,6 +16,7 @@
 #include <net/sock.h>
 
 struct request_sock;
+struct inet_timewait_sock;
 
 typedef void (*sock_walk_fn)(struct sock *sk, void *arg);
 
@@ -23,9 +24,12 @@ typedef void (*sock_walk_fn)(struct sock *sk, void *arg);
 void udp_for_each_sock(sock_walk_fn fn, void *arg);
 /*
  * net/tcp_ipv4.c: every TCP sock in the listening and established tables,
- * TIME_WAIT ones included (they are full socks here), listeners first.
+ * listeners first.  Connections in TIME_WAIT are not socks any more: they
+ * have their own walk below.
  */
 void tcp_for_each_sock(sock_walk_fn fn, void *arg);
+/* net/tcp_ipv4.c: every TIME_WAIT entry (struct tcp_timewait_sock, <net/tcp_sock.h>). */
+void tcp_for_each_timewait(void (*fn)(const struct inet_timewait_sock *tw, void *arg), void *arg);
 /* net/tcp_ipv4.c: every request sock in the SYN queue (SYN_RECV rows). */
 void tcp_for_each_request(void (*fn)(const struct request_sock *req, void *arg), void *arg);
 

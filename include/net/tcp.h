@@ -55,6 +55,15 @@
 extern u64 tcp_msl_ns;
 
 /*
+ * Most connections held in TIME-WAIT at once (Linux tcp_max_tw_buckets);
+ * beyond it a connection closes without TIME-WAIT and tw_overflow counts
+ * it.  Each costs a struct tcp_timewait_sock.  Boot parameter
+ * `tcp_max_tw_buckets=<n>`; tests may write it.
+ */
+#define TCP_MAX_TW_BUCKETS_DEFAULT 4096
+extern u32 tcp_max_tw_buckets;
+
+/*
  * Counters since boot: RFC 4022's TCP-MIB ("Tcp:" line) and the Linux
  * "TcpExt:" figures we keep.  Owned by net/tcp_ipv4.c (tcp_stats_print).
  */
@@ -93,6 +102,9 @@ struct tcp_mib {
     u64 dsacks_recv;            /* net/tcp_sack.c: D-SACK blocks received (RFC 2883) */
     u64 sack_discards;          /* net/tcp_sack.c: SACK blocks ignored as invalid */
     u64 challenge_acks_limited; /* net/tcp_rfc5961.c: challenge ACKs the rate limits suppressed */
+    u64 tw_overflow;            /* closed without TIME-WAIT: tcp_max_tw_buckets reached or no memory */
+    u64 timewaited;             /* TIME-WAIT entries that ran their 2*MSL out */
+    u64 tw_ack_skipped;         /* ACKs from TIME-WAIT suppressed by the 500 ms rate limit */
 };
 extern struct tcp_mib tcp_stats;
 

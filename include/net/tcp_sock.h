@@ -12,6 +12,7 @@
 #define NET_TCP_SOCK_H
 
 #include <net/inet_connection_sock.h>
+#include <net/inet_timewait_sock.h>
 
 #define TCP_NUM_SACKS 4         /* SACK blocks kept and sent (RFC 2018 §3: 3 fit with timestamps) */
 
@@ -126,7 +127,7 @@ struct tcp_sock {
     u32 packets_out;            /* segments sent and not yet cumulatively acked */
 
     /* Timers beyond icsk's. */
-    struct timer_list tw_timer;         /* TIME_WAIT (2*MSL) and orphan FIN_WAIT2 timeout */
+    struct timer_list tw_timer;         /* orphan FIN_WAIT2 timeout (TIME-WAIT: tcp_timewait_sock) */
     struct timer_list keepalive_timer;  /* net/tcp_keepalive logic (extensions) */
     u64 keepalive_time;         /* ns idle before the first probe (TCP_KEEPIDLE), 0 = default */
     u64 keepalive_intvl;        /* ns between probes (TCP_KEEPINTVL), 0 = default */
@@ -137,5 +138,27 @@ struct tcp_sock {
 };
 
 static inline struct tcp_sock *tcp_sk(const struct sock *sk) { return (struct tcp_sock *)sk; }
+
+/*
+ * A connection in TIME-WAIT (Linux's tcp_timewait_sock): what the rules of
+ * RFC 9293 §3.10.7.4 for that state, PAWS (RFC 7323 §5) and reuse by a new
+ * SYN (RFC 6191) read, taken from the tcp_sock when it was released.
+ * Sequence numbers host order.
+ */
+struct tcp_timewait_sock {
+    struct inet_timewait_sock tw_sk;    /* must be first: tcp_twsk() casts */
+    u32 tw_rcv_nxt;             /* RCV.NXT, past the peer's FIN */
+    u32 tw_snd_nxt;             /* SND.NXT, past our FIN: a reusing SYN-ACK's ISS goes above it */
+    u32 tw_rcv_wnd;             /* bytes, the window our ACKs advertise (before scaling down) */
+    u32 tw_ts_recent;           /* TS.Recent (RFC 7323 §4.3) */
+    u64 tw_ts_recent_stamp;     /* ns when it was stored; 0: no timestamps on this connection */
+    u32 tw_last_oow_ack_time;   /* ms (TSval clock) of the last ACK to a bare ACK or SYN; 0 none */
+    u8 tw_rcv_wscale;           /* our window shift */
+};
+
+static inline struct tcp_timewait_sock *tcp_twsk(const struct inet_timewait_sock *tw)
+{
+    return (struct tcp_timewait_sock *)tw;
+}
 
 #endif
