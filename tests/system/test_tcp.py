@@ -41,6 +41,7 @@ import time
 import pytest
 
 from conftest import BUILD, scaled
+from tcp_echo_client import echo_sha256
 from test_udp import in_ns
 from test_virtio import GUEST, HOST, TAP_IP_ARG, UP_LINE, netns  # noqa: F401 (fixture)
 
@@ -95,7 +96,7 @@ DF_DROP = "IPv4: DF set but larger than the MTU"
 
 def no_oversize(drops):
     """None of our own segments was too big for the MTU (SACK blocks on a
-    full-sized segment once were: net/tcp_output.c tcp_fit_sack)."""
+    full-sized segment once were: net/tcp_output.c tcp_current_mss)."""
     assert DF_DROP not in drops, drops
 
 
@@ -345,41 +346,9 @@ print(json.dumps({{"line": line.decode(), "rest": rest.decode(), "peer": a[0]}})
 
 # ---- bulk -------------------------------------------------------------------------
 
-ECHO_BULK = """
-import hashlib, json, random, socket, threading, time
-total = {size}
-rng = random.Random(6)
-block = rng.randbytes(1 << 20)
-sent, back = hashlib.sha256(), hashlib.sha256()
-s = socket.create_connection(("{guest}", 7), timeout=120)
-t0 = time.monotonic()
-def writer():
-    left = total
-    while left:
-        chunk = block[:min(left, len(block))]
-        block_rot = chunk
-        sent.update(chunk)
-        s.sendall(chunk)
-        left -= len(chunk)
-    s.shutdown(socket.SHUT_WR)
-t = threading.Thread(target=writer)
-t.start()
-got = 0
-while True:
-    b = s.recv(1 << 20)
-    if not b:
-        break
-    back.update(b)
-    got += len(b)
-t.join()
-el = time.monotonic() - t0
-print(json.dumps({{"got": got, "equal": sent.digest() == back.digest(), "seconds": el}}))
-"""
-
-
 def _echo_bulk(boot, netns, size):
     g = boot_echo(boot, netns)
-    r = in_ns(netns, ECHO_BULK.format(size=size, guest=GUEST), timeout=7200)
+    r = echo_sha256(netns, GUEST, size, source="block", seed=6, limit=7200)
     assert r["got"] == size and r["equal"], r
     print(f"echo {size >> 20} MiB each way: {r['seconds']:.1f} s, "
           f"{size * 8 / r['seconds'] / 1e6:.0f} Mbit/s each way")

@@ -19,6 +19,7 @@ import subprocess
 import pytest
 
 from conftest import BUILD, scaled
+from tcp_echo_client import echo_sha256
 from test_udp import counters, in_ns
 from test_virtio import GUEST, TAP_IP_ARG, UP_LINE, netns, ping  # noqa: F401 (fixture)
 
@@ -196,32 +197,7 @@ def test_tcp_transfer_byte_exact(boot, netns, wire, name):
     w = wire(seed=2024, **IMPAIRMENTS[name])
     boot_echo(boot, netns)
     guest_tcp_echo_or_skip(netns)
-    r = in_ns(netns, f"""
-import hashlib, json, random, socket, threading
-total = {MB} << 20
-rng = random.Random(2024)
-sent, back = hashlib.sha256(), hashlib.sha256()
-s = socket.create_connection(("{GUEST}", 7), timeout=120)
-def writer():
-    left = total
-    while left:
-        chunk = rng.randbytes(min(left, 65536))
-        sent.update(chunk)
-        s.sendall(chunk)
-        left -= len(chunk)
-    s.shutdown(socket.SHUT_WR)
-t = threading.Thread(target=writer)
-t.start()
-got = 0
-while True:
-    b = s.recv(1 << 20)
-    if not b:
-        break
-    back.update(b)
-    got += len(b)
-t.join()
-print(json.dumps({{"got": got, "total": total, "equal": sent.digest() == back.digest()}}))
-""", timeout=3600)
+    r = echo_sha256(netns, GUEST, MB << 20, source="random", seed=2024, limit=3600)
     st = w.stop()
     assert r["got"] == r["total"], (r, st)
     assert r["equal"], (r, st)
