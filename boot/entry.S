@@ -15,6 +15,7 @@
 #define PTE_W           0x2
 #define PTE_PS          0x80
 #define COM1            0x3f8
+#define PANIC_EXIT_STATUS 0x7f          /* <kernel/panic.h> */
 
     .section .boot.text, "ax"
     .code32
@@ -36,6 +37,21 @@ _start32:
     jz      no_long_mode
     mov     %edx, %ebp                  /* keep EDX.NX (bit 20) for EFER.NXE */
 
+    /*
+     * Does the image fit in RAM?  With too small a QEMU -m, its tail (.bss,
+     * the early tables and boot stack) lies past the end of RAM and the
+     * first store there would be lost.  Multiboot v1 (§3.3) gives mem_upper:
+     * KiB of contiguous RAM from 1 MiB (GRUB's multiboot2 checks the ELF itself).
+     */
+    cmp     $0x2BADB002, %edi
+    jne     8f
+    testb   $1, (%esi)                  /* flags bit 0: mem_lower/mem_upper valid */
+    jz      8f
+    mov     $(PHYS(_kernel_end) - 0x100000 + 1023), %edx
+    shr     $10, %edx                   /* KiB the image needs above 1 MiB */
+    cmp     %edx, 8(%esi)
+    jb      too_little_ram
+8:
     /* Zero the early tables: the loader zeroes .bss, but do not rely on it. */
     mov     $PHYS(early_pml4), %edx
     mov     %edi, %ebx
@@ -94,8 +110,15 @@ _start32:
     lgdt    early_gdt_ptr
     ljmp    $0x08, $start64_low
 
+too_little_ram:
+    mov     $msg_no_ram, %esi
+    mov     $PANIC_EXIT_STATUS, %edi
+    jmp     boot_fail
 no_long_mode:
     mov     $msg_no_lm, %esi
+    mov     $1, %edi
+/* Print the string at ESI on COM1, then power off with status EDI (QEMU isa-debug-exit). */
+boot_fail:
 4:  lodsb
     test    %al, %al
     jz      5f
@@ -108,8 +131,8 @@ no_long_mode:
     mov     %bl, %al
     outb    %al, %dx
     jmp     4b
-5:  mov     $0xf4, %dx                  /* isa-debug-exit: status 1 */
-    mov     $1, %eax
+5:  mov     $0xf4, %dx                  /* isa-debug-exit */
+    mov     %edi, %eax
     outl    %eax, %dx
 7:  hlt
     jmp     7b
@@ -138,6 +161,8 @@ early_gdt_ptr:
     .long early_gdt
 msg_no_lm:
     .asciz "boot: this CPU has no long mode (x86-64); cannot continue\r\n"
+msg_no_ram:
+    .asciz "boot: too little RAM: the kernel image does not fit below the end of memory; cannot continue\r\n"
 
     .section .text.entry, "ax"
     .global _start64
@@ -156,6 +181,8 @@ early_pml4:      .skip 4096
 early_pdpt_low:  .skip 4096
 early_pdpt_high: .skip 4096
 early_pd:        .skip 4 * 4096
+    .global early_pt_end                /* mm_init frees [early_pml4, here) */
+early_pt_end:
     .global boot_stack_bottom
 boot_stack_bottom:
     .skip 16384

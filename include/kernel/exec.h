@@ -11,7 +11,7 @@
 
 struct user_mm;
 
-/* An app image: bytes owned by the boot module or the kernel image (never freed). */
+/* An app image: bytes in the boot module or the kernel image, until app_image_release(). */
 struct app_image {
     const void *data;
     size_t size;                /* bytes */
@@ -20,6 +20,13 @@ struct app_image {
 
 /* The app to run; false when there is neither a boot module nor a built-in app. */
 bool app_image_get(struct app_image *app);
+
+/*
+ * Give app's pages, and the built-in app's if a boot module replaced it, to
+ * the page allocator (the loader has copied what it needs: a second copy
+ * would sit in RAM for the VM's lifetime).  app->data must not be read after.
+ */
+void app_image_release(const struct app_image *app);
 
 /*
  * Map app into mm (PT_LOAD segments with their permissions, brk after them,

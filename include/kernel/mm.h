@@ -119,6 +119,14 @@ void kmem_shrink(void);
 /* Map `size` bytes of device memory at physical `phys` uncached; NULL on failure. */
 void *ioremap(phys_addr_t phys, size_t size);
 
+/*
+ * Give the whole pages inside [start, end) to the page allocator: RAM that
+ * mm_init reserved but nothing needs any more (a boot module, the built-in
+ * app's bytes once loaded).  Kernel-image or direct-map addresses; `what`
+ * names it in a console line (NULL: silent).  Nothing may touch it after.
+ */
+void free_boot_pages(const void *start, const void *end, const char *what);
+
 /* Boot-time set-up, called once by kernel_main in this order. */
 struct boot_info;
 void mm_init(const struct boot_info *bi);   /* page tables, page allocator, heap */

@@ -80,6 +80,12 @@ void user_mm_destroy(struct user_mm *mm);
  */
 int user_map(struct user_mm *mm, u64 start, u64 end, unsigned prot, unsigned kind);
 /*
+ * Back the absent pages of [start, end), inside one accessible VMA, now
+ * (the stack's top before the loader writes argv there).  0, -EINVAL
+ * (not such a range) or -ENOMEM (the pages done stay).
+ */
+int user_populate(struct user_mm *mm, u64 start, u64 end);
+/*
  * Demand paging: back the absent page holding addr with a zeroed page when
  * a VMA of mm allows the access that faulted (#PF error_code); true if the
  * page is now there.  The stack VMA is the one user_map leaves unbacked.

@@ -47,6 +47,13 @@ bool app_image_get(struct app_image *app)
     return true;
 }
 
+void app_image_release(const struct app_image *app)
+{
+    if (boot_info.nr_modules)
+        free_boot_pages(app->data, (const char *)app->data + app->size, "the app's boot module");
+    free_boot_pages(__app_image_start, __app_image_end, "the built-in app image");  /* used or not */
+}
+
 /* Runs of pages with equal permissions become one VMA each; gaps stay unmapped. */
 static int map_segments(struct user_mm *mm, const struct elf_image *img)
 {
@@ -95,9 +102,12 @@ static int setup_stack(struct user_mm *mm, const struct elf_image *img, const ch
     mm->mmap_base = mm->stack_start - USER_STACK_GUARD;
     err = user_map(mm, mm->stack_start, mm->stack_top,
                    PROT_READ | PROT_WRITE | (img->exec_stack ? PROT_EXEC : 0), VMA_STACK);
+    /* The stack is demand-paged: back its top now, so no RAM is -ENOMEM, not -EFAULT. */
+    if (!err)
+        err = user_populate(mm, mm->stack_top - STACK_IMAGE_MAX, mm->stack_top);
     buf = err ? NULL : kmalloc(STACK_IMAGE_MAX);
     if (!buf)
-        return -ENOMEM;
+        return err ? err : -ENOMEM;
     get_random_bytes(random, sizeof(random));   /* AT_RANDOM: musl's stack canary and hash seeds */
     err = exec_build_stack(buf, STACK_IMAGE_MAX, mm->stack_top, img,
                            &(struct exec_stack_args){ .argv = av, .envp = app_envp,

@@ -9,7 +9,11 @@
  * Order, so that no step can triple-fault: check the map (a clear message and
  * poweroff if nothing usable is left), carve the early region below 4 GiB
  * (what the boot page tables reach), build and switch page tables from it,
- * then hand every usable, unreserved page to the buddy allocator.
+ * then hand every usable, unreserved page to the buddy allocator, and the
+ * boot page tables too.  Small VMs count every page: only the first 64 KiB
+ * stay reserved below 1 MiB (boot/entry.S already refused an image that
+ * does not fit in RAM), and free_boot_pages() returns the app's bytes once
+ * the loader has copied them.
  */
 #include <kernel/bootinfo.h>
 #include <kernel/cmdline.h>
@@ -20,7 +24,7 @@
 #include <kernel/string.h>
 #include "mm_impl.h"
 
-#define SZ_1M           (1ULL << 20)
+#define RESERVE_LOW     (64ULL << 10)
 #define SZ_2M           (1ULL << 21)
 #define EARLY_MAP_END   (4ULL << 30)        /* boot/entry.S maps [0, 4 GiB) */
 #define MAX_RESERVED    (BOOT_MODULES_MAX + 3)
@@ -113,8 +117,13 @@ static void reserve_boot_areas(const struct boot_info *bi)
 {
     extern char _image_phys_start[], _kernel_end[];
 
-    /* Real-mode IVT, BDA, EBDA, video and BIOS ROMs: never RAM to hand out. */
-    reserve(0, SZ_1M);
+    /*
+     * The map already leaves out the EBDA, video memory and BIOS ROMs; the
+     * rest of the low 640 KiB is RAM, a tenth of a small VM.  Like Linux
+     * (CONFIG_X86_RESERVE_LOW), keep only the first 64 KiB: the IVT and BDA,
+     * and what some BIOSes scribble on.  bootinfo.c copied the loader's data.
+     */
+    reserve(0, RESERVE_LOW);
     reserve((u64)_image_phys_start, (u64)_kernel_end - KERNEL_VMA);
     for (unsigned i = 0; i < bi->nr_modules; i++)
         reserve(bi->modules[i].start, bi->modules[i].end);
@@ -174,15 +183,28 @@ static void release_usable(void)
             pmm_add_range(phys_to_virt(g.start), phys_to_virt(g.end));
 }
 
+void free_boot_pages(const void *start, const void *end, const char *what)
+{
+    phys_addr_t s = ALIGN_UP(virt_to_phys(start), PAGE_SIZE);
+    phys_addr_t e = ALIGN_DOWN(virt_to_phys(end), PAGE_SIZE);
+
+    if (e <= s)
+        return;
+    pmm_add_range(phys_to_virt(s), phys_to_virt(e));
+    if (what)
+        pr_info("mm: freed %llu KiB of %s", (unsigned long long)((e - s) >> 10), what);
+}
+
 void mm_init(const struct boot_info *bi)
 {
+    extern char early_pml4[], early_pt_end[];
     u64 dm_end = collect_regions(bi), usable_bytes = 0;
     u64 npages = dm_end >> PAGE_SHIFT, meta, early;
     struct range *early_rsv;
 
     reserve_boot_areas(bi);
     if (!free_usable_bytes(~0ULL))
-        mm_fatal("no usable memory above 1 MiB");
+        mm_fatal("no usable memory outside the kernel image");
     meta = ALIGN_UP(pmm_meta_bytes(npages), PAGE_SIZE);
     early = carve(meta + paging_bound(dm_end), EARLY_MAP_END);
     if (!early)
@@ -196,6 +218,7 @@ void mm_init(const struct boot_info *bi)
     pmm_init(phys_to_virt(0), npages, phys_to_virt(early));
     release_usable();
     mm_buddy_ready = true;
+    free_boot_pages(early_pml4, early_pt_end, NULL);    /* boot/entry.S's, now unused */
     for (unsigned i = 0; i < nr_usable; i++)
         usable_bytes += usable[i].end - usable[i].start;
     pr_info("mm: %llu KiB managed of %llu KiB usable%s, %llu KiB for page tables and metadata",

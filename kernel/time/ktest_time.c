@@ -4,6 +4,7 @@
  * on a wait queue that timer callbacks (softirq context) wake.
  */
 #include <kernel/ktest.h>
+#include <kernel/mm.h>
 #include <kernel/printk.h>
 #include <kernel/time.h>
 #include <kernel/timer.h>
@@ -74,19 +75,19 @@ static struct storm_state {
     unsigned nr_fired;
     u64 last_tick;              /* expiry tick of the previous firing */
     unsigned out_of_order;
-} storm;
+} *storm;                       /* ~100 KiB: allocated by the test, not in every image's BSS */
 
 static void storm_fn(struct timer_list *t)
 {
-    unsigned i = (unsigned)(t - storm.t);
+    unsigned i = (unsigned)(t - storm->t);
     u64 tick = (t->expires + TIMER_GRANULARITY_NS - 1) >> TIMER_TICK_SHIFT;
 
-    storm.fired[i]++;
-    storm.fired_at[i] = ktime_get_ns();
+    storm->fired[i]++;
+    storm->fired_at[i] = ktime_get_ns();
     /* Timers of one granule fire in any order; across granules, in order. */
-    storm.out_of_order += tick < storm.last_tick;
-    storm.last_tick = MAX(storm.last_tick, tick);
-    storm.nr_fired++;
+    storm->out_of_order += tick < storm->last_tick;
+    storm->last_tick = MAX(storm->last_tick, tick);
+    storm->nr_fired++;
     wake_up(&ktest_wq);
 }
 
@@ -95,32 +96,41 @@ static int ktest_timers(void)
 {
     u32 rng = 0x12345678;
     unsigned expect = 0, bad = 0;
-    u64 start = ktime_get_ns(), worst = 0;
+    u64 start, worst = 0;
+    int ret;
 
+    storm = kzalloc(sizeof(*storm));
+    if (!storm)
+        return 1;
+    start = ktime_get_ns();
     for (unsigned i = 0; i < NR_TIMERS; i++) {
         rng ^= rng << 13, rng ^= rng >> 17, rng ^= rng << 5;
-        timer_setup(&storm.t[i], storm_fn);
-        mod_timer(&storm.t[i], start + 1 + rng % SPREAD_NS);
+        timer_setup(&storm->t[i], storm_fn);
+        mod_timer(&storm->t[i], start + 1 + rng % SPREAD_NS);
     }
     for (unsigned i = 0; i < NR_TIMERS; i += 7)
-        del_timer(&storm.t[i]);
+        del_timer(&storm->t[i]);
     expect = NR_TIMERS - (NR_TIMERS + 6) / 7;
     pr_info("timers: %u armed, %u pending", NR_TIMERS, timers_pending());
-    if (!wait_event_timeout(&ktest_wq, READ_ONCE(storm.nr_fired) >= expect, 5 * NSEC_PER_SEC))
-        pr_err("timers: only %u of %u fired within 5 s", storm.nr_fired, expect);
+    if (!wait_event_timeout(&ktest_wq, READ_ONCE(storm->nr_fired) >= expect, 5 * NSEC_PER_SEC))
+        pr_err("timers: only %u of %u fired within 5 s", storm->nr_fired, expect);
     for (unsigned i = 0; i < NR_TIMERS; i++) {
         bool cancelled = i % 7 == 0;
 
-        if (storm.fired[i] != !cancelled || (!cancelled && storm.fired_at[i] < storm.t[i].expires)) {
+        if (storm->fired[i] != !cancelled || (!cancelled && storm->fired_at[i] < storm->t[i].expires)) {
             bad++;
             continue;
         }
         if (!cancelled)
-            worst = MAX(worst, storm.fired_at[i] - storm.t[i].expires);
+            worst = MAX(worst, storm->fired_at[i] - storm->t[i].expires);
     }
     pr_info("timers: %u fired, %u wrong, %u out of order, max lateness %llu us, %u pending",
-            storm.nr_fired, bad, storm.out_of_order,
+            storm->nr_fired, bad, storm->out_of_order,
             (unsigned long long)(worst / NSEC_PER_USEC), timers_pending());
-    return bad || storm.out_of_order || storm.nr_fired != expect || timers_pending();
+    ret = bad || storm->out_of_order || storm->nr_fired != expect || timers_pending();
+    for (unsigned i = 0; i < NR_TIMERS; i++)    /* stragglers of a failed run */
+        del_timer(&storm->t[i]);
+    kfree(storm);
+    return ret;
 }
 KTEST("timers", ktest_timers);

@@ -120,6 +120,16 @@ int user_map(struct user_mm *mm, u64 start, u64 end, unsigned prot, unsigned kin
     return err;
 }
 
+int user_populate(struct user_mm *mm, u64 start, u64 end)
+{
+    struct vm_area *v = vma_find(mm, start);
+    u64 reached;
+
+    if (!v || end > v->end || !(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+        return -EINVAL;
+    return populate(start, end, v->prot, &reached);
+}
+
 /* #PF error code bits (Intel SDM vol. 3A §5.7): write access, instruction fetch. */
 #define PF_WRITE    (1ULL << 1)
 #define PF_INSTR    (1ULL << 4)

@@ -60,6 +60,14 @@ void process_add_thread(struct thread *t, struct user_thread *ut, int tid)
     init_process.nr_threads++;
 }
 
+/* The one clear line for a VM whose RAM ran out before the app could run. */
+static int app_no_memory(const char *name)
+{
+    pr_err("exec: %s: too little RAM to start it (%llu KiB free); cannot continue", name,
+           (unsigned long long)(pmm_free_bytes() >> 10));
+    return PANIC_EXIT_STATUS;
+}
+
 /* The main thread: load, then leave for ring 3 for good. */
 static int app_main(void *arg)
 {
@@ -74,8 +82,11 @@ static int app_main(void *arg)
     init_process.mm = user_mm_create();
     err = init_process.mm ? exec_load(init_process.mm, app, boot_cmdline.argv, &entry, &sp)
                           : -ENOMEM;
+    app_image_release(app);
     if (err) {
-        if (err < 0)
+        if (err == -ENOMEM)
+            app_no_memory(app->name);
+        else if (err < 0)
             pr_err("exec: %s: cannot load: error %d", app->name, err);
         if (init_process.mm)
             user_mm_destroy(init_process.mm);
@@ -105,13 +116,13 @@ int app_run(const struct app_image *app)
     set_comm(app->name);
     fdtable_init(&init_process.files);
     if (console_files_init(&init_process.files))
-        return PANIC_EXIT_STATUS;
+        return app_no_memory(app->name);
     user_arch_init();
     user_fault_hook = user_fault;
     demand_fault_hook = app_fault_in;
     t = kthread_create("app", app_main, (void *)app);
     if (!t)
-        return PANIC_EXIT_STATUS;
+        return app_no_memory(app->name);
     /* Before t first runs: the kernel is not preemptive. */
     if (user_thread_init(t, &main_uthread))
         pr_err("exec: no memory for the app's FPU state");

@@ -1,8 +1,8 @@
 """Memory management on the real machine: the `ktest=mm` self-test (page
 exhaustion and return, heap round trip, page-table permissions, ioremap),
 `mem=` (including a limit that leaves nothing usable: a clear message and a
-failure exit, not a triple fault), and the managed-memory figures against the
-memory map at -m 128 and -m 512.
+failure exit, not a triple fault; mem=1M runs on the RAM below 640 KiB), and
+the managed-memory figures against the memory map at -m 128 and -m 512.
 """
 import re
 
@@ -34,9 +34,10 @@ def test_ktest_mm(boot):
     assert g.wait_exit() == qemu_status(0)
 
 
-def test_no_memory_above_1m(boot):
-    g = boot(append="mem=1M")
-    g.wait_for(r"mm: no usable memory above 1 MiB; cannot continue", timeout=30)
+def test_no_usable_memory(boot):
+    # Only the first 64 KiB stay reserved: mem=64K leaves nothing to manage.
+    g = boot(append="mem=64K")
+    g.wait_for(r"mm: no usable memory outside the kernel image; cannot continue", timeout=30)
     status = g.wait_exit()
     assert status == qemu_status(PANIC_EXIT_STATUS), f"exit {status}: not the orderly poweroff"
 
@@ -50,13 +51,22 @@ def test_managed_memory(boot, memory):
     map_usable = int(g.wait_for(MAP_SUMMARY).group("usable"))
     # mm counts whole pages of the map's usable regions.
     assert map_usable - 8 <= usable <= map_usable
-    # Held back: the first 1 MiB, the kernel image, per-page metadata (9 bytes
+    # Held back: the first 64 KiB, the kernel image, per-page metadata (9 bytes
     # a page, ~0.22 %) and the page tables; everything else is managed.
     assert managed <= usable
-    assert usable - managed <= 1024 + 2048 + usable // 200, \
+    assert usable - managed <= 64 + 1024 + usable // 200, \
         f"only {managed} of {usable} KiB managed at -m {memory}"
     top = max(int(b, 16) + 1 for _, b in REGION.findall(g.output))
     assert end == (top + SZ_2M - 1) // SZ_2M * SZ_2M
+
+
+def test_low_memory_is_managed(boot):
+    # mem=1M: only the RAM below 640 KiB (less the first 64 KiB) is left, and
+    # the kernel and httpd run in it.
+    g = boot(append="mem=1M")
+    m = g.wait_for(MANAGED + r" \(mem= limit\)", timeout=30)
+    assert int(m.group("managed")) >= 500
+    g.wait_for(r"^httpd: listening on ", timeout=60)
 
 
 def test_mem_limit(boot):
