@@ -31,6 +31,9 @@
  * happens with this feature set; virtnet_merge() copies if a device does it.
  */
 #define VIRTNET_RX_BUF_LEN  (sizeof(struct virtio_net_hdr_mrg_rxbuf) + ETH_HLEN + 4 + 1500)
+/* Posted RX buffers (kmalloc-2048 each) take <= 1/16 of RAM: a 256-entry ring fills from 8 MiB. */
+#define VIRTNET_RX_MIN      16
+#define VIRTNET_RX_RAM(ram) ((ram) / 16 / 2048)
 
 enum { VIRTNET_RXQ, VIRTNET_TXQ, VIRTNET_NVQS };     /* queue numbers, §5.1.2 */
 
@@ -41,6 +44,7 @@ struct virtnet_info {
     struct virtqueue *rvq, *svq;
     unsigned hdr_len;           /* bytes of virtio_net_hdr before every frame */
     bool mergeable;             /* VIRTIO_NET_F_MRG_RXBUF: num_buffers is valid */
+    unsigned rx_max;            /* RX buffers kept posted: the ring, less on a small VM */
     volatile bool config_pending;   /* set in hard IRQ, handled by the poll */
 };
 
@@ -86,7 +90,7 @@ static void virtnet_refill_rx(struct virtnet_info *vi)
 {
     bool added = false;
 
-    while (virtqueue_num_free(vi->rvq)) {
+    while (virtqueue_num_free(vi->rvq) > vi->rvq->num - vi->rx_max) {
         struct sk_buff *skb = netdev_alloc_skb(vi->dev, VIRTNET_RX_BUF_LEN);
         struct vring_buf buf;
 
@@ -305,6 +309,8 @@ static int virtnet_probe(struct virtio_device *vdev)
         goto err_vqs;
     vi->rvq = vqs[VIRTNET_RXQ];
     vi->svq = vqs[VIRTNET_TXQ];
+    vi->rx_max = (unsigned)MIN((u64)vi->rvq->num,
+                               MAX((u64)VIRTNET_RX_MIN, VIRTNET_RX_RAM(pmm_total_bytes())));
     virtqueue_disable_cb(vi->svq);      /* armed per transmit */
     err = register_netdev(dev);
     if (err)
