@@ -5,10 +5,21 @@
  */
 #include <kernel/string.h>
 
+/*
+ * memcpy and memset move 8 bytes per string-instruction step and finish the
+ * tail bytewise: under QEMU's TCG every step is an emulated load/store, so
+ * `rep movsb` alone made a 1448-byte segment copy cost ~20k cycles (make
+ * profile); on hardware both forms run at memory speed.
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
     void *ret = dst;
-    __asm__ __volatile__("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) :: "memory");
+    size_t q = n >> 3, tail = n & 7;
+
+    __asm__ __volatile__("rep movsq\n\t"
+                         "movq %[tail], %%rcx\n\t"
+                         "rep movsb"
+                         : "+D"(dst), "+S"(src), "+c"(q) : [tail] "r"(tail) : "memory");
     return ret;
 }
 
@@ -27,7 +38,13 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
     void *ret = dst;
-    __asm__ __volatile__("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
+    size_t q = n >> 3, tail = n & 7;
+    unsigned long v = 0x0101010101010101ul * (unsigned char)c;
+
+    __asm__ __volatile__("rep stosq\n\t"
+                         "movq %[tail], %%rcx\n\t"
+                         "rep stosb"
+                         : "+D"(dst), "+c"(q) : "a"(v), [tail] "r"(tail) : "memory");
     return ret;
 }
 
