@@ -214,6 +214,8 @@ int dev_queue_xmit(struct sk_buff *skb)
         return -ENETDOWN;
     }
     skb->pkt_type = PACKET_OUTGOING;
+    if (skb->ip_summed == CHECKSUM_PARTIAL && !(dev->features & NETIF_F_HW_CSUM))
+        skb_checksum_help(skb);
     /* Keep order: while anything waits, new frames wait behind it. */
     if (!dev->queue_stopped && skb_queue_empty(&dev->tx_backlog) &&
         xmit_one(skb, dev) == NETDEV_TX_OK)

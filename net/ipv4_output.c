@@ -95,6 +95,7 @@ static int __ip_local_out(struct sk_buff *skb, const struct flowi4 *fl, const st
         IP_INC_STATS(OUTPKTS);
         return arp_output(skb, dev, nexthop);
     }
+    skb_checksum_help(skb);     /* fragments cannot be summed by the device */
     return ip_fragment(skb, fl, dev, nexthop);
 }
 

@@ -7,6 +7,7 @@
 #include <kernel/mm.h>
 #include <kernel/panic.h>
 #include <kernel/string.h>
+#include <net/checksum.h>
 #include <net/netdevice.h>
 #include <net/skbuff.h>
 
@@ -119,6 +120,20 @@ u8 *skb_pull(struct sk_buff *skb, unsigned len)
     skb->data += len;
     skb->len -= len;
     return skb->data;
+}
+
+void skb_checksum_help(struct sk_buff *skb)
+{
+    u8 *start = skb->head + skb->csum_start;
+    u16 sum;
+
+    if (skb->ip_summed != CHECKSUM_PARTIAL)
+        return;
+    sum = csum_fold(csum_partial(start, (unsigned)(skb->tail - start), 0));
+    if (sum == 0 && skb->csum_offset == 6)
+        sum = 0xffff;           /* UDP: RFC 768 sends a computed 0 as all ones */
+    memcpy(start + skb->csum_offset, &sum, sizeof(sum));
+    skb->ip_summed = CHECKSUM_NONE;
 }
 
 void skb_trim(struct sk_buff *skb, unsigned len)

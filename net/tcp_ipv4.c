@@ -268,7 +268,8 @@ static enum skb_drop_reason tcp_v4_check(struct sk_buff *skb)
     if (!pskb_may_pull(skb, TCP_HDR_MIN) || tcp_hdrlen(th) < TCP_HDR_MIN ||
         !pskb_may_pull(skb, tcp_hdrlen(th)))
         return SKB_DROP_REASON_TCP_HDR;
-    if (csum_fold(csum_tcpudp_nofold(iph->saddr, iph->daddr, skb->len, IPPROTO_TCP,
+    if (!skb_csum_unnecessary(skb) &&
+        csum_fold(csum_tcpudp_nofold(iph->saddr, iph->daddr, skb->len, IPPROTO_TCP,
                                      csum_partial(skb->data, skb->len, 0)))) {
         tcp_stats.in_csum_errors++;
         return SKB_DROP_REASON_TCP_CSUM;

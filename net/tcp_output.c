@@ -58,9 +58,12 @@ static int __tcp_v4_send(struct sk_buff *skb, const struct tcp_seg_route *r)
         kfree_skb_reason(skb, SKB_DROP_REASON_IP_NOROUTE);
         return err;
     }
-    th->check = 0;
-    th->check = csum_fold(csum_tcpudp_nofold(fl.saddr, fl.daddr, skb->len, IPPROTO_TCP,
-                                             csum_partial(th, skb->len, 0)));
+    /* The device (or dev_queue_xmit in software) sums the segment into the
+     * pseudo-header sum left here: Linux's CHECKSUM_PARTIAL, RFC 9293 §3.1. */
+    th->check = (u16)~csum_fold(csum_tcpudp_nofold(fl.saddr, fl.daddr, skb->len, IPPROTO_TCP, 0));
+    skb->ip_summed = CHECKSUM_PARTIAL;
+    skb->csum_start = (u16)((u8 *)th - skb->head);
+    skb->csum_offset = (u16)offsetof(struct tcphdr, check);
     tcp_stats.out_segs++;
     if (th->flags & TCPHDR_RST)
         tcp_stats.out_rsts++;

@@ -149,7 +149,7 @@ static enum skb_drop_reason udp_check(struct sk_buff *skb)
     if (ulen < sizeof(*uh) || ulen > skb->len)
         return SKB_DROP_REASON_UDP_BADLEN;
     skb_trim(skb, ulen);
-    if (uh->check && csum_fold(csum_tcpudp_nofold(iph->saddr, iph->daddr, ulen, IPPROTO_UDP,
+    if (uh->check && !skb_csum_unnecessary(skb) && csum_fold(csum_tcpudp_nofold(iph->saddr, iph->daddr, ulen, IPPROTO_UDP,
                                                   csum_partial(skb->data, ulen, 0))))
         return SKB_DROP_REASON_UDP_CSUM;
     return SKB_DROP_REASON_NOT_DROPPED_YET;

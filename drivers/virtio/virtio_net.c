@@ -162,6 +162,11 @@ static void virtnet_receive_buf(struct virtnet_info *vi, struct sk_buff *skb, u3
     skb_put(skb, len);
     if (vi->mergeable)
         nbufs = ((struct virtio_net_hdr_mrg_rxbuf *)skb->data)->num_buffers;
+    /* §5.1.6.4: with VIRTIO_NET_F_GUEST_CSUM the device says what it checked. */
+    if (((struct virtio_net_hdr *)skb->data)->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+        skb->ip_summed = CHECKSUM_PARTIAL;
+    else if (((struct virtio_net_hdr *)skb->data)->flags & VIRTIO_NET_HDR_F_DATA_VALID)
+        skb->ip_summed = CHECKSUM_UNNECESSARY;
     skb_pull(skb, vi->hdr_len);
     if (nbufs > 1 && !(skb = virtnet_merge(vi, skb, nbufs - 1)))
         return;
@@ -215,7 +220,9 @@ static int virtnet_poll(struct napi_struct *napi, int budget)
 static netdev_tx_t virtnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
     struct virtnet_info *vi = netdev_priv(dev);
+    struct virtio_net_hdr *hdr;
     struct vring_buf buf;
+    u16 csum_start;
 
     virtnet_reclaim_tx(vi);
     if (!virtqueue_num_free(vi->svq)) {
@@ -226,8 +233,15 @@ static netdev_tx_t virtnet_start_xmit(struct sk_buff *skb, struct net_device *de
     }
     if (skb_headroom(skb) < vi->hdr_len)
         goto err;
-    /* No offloads negotiated: flags 0, GSO_NONE, num_buffers 0 (§5.1.6.2). */
-    memset(skb_push(skb, vi->hdr_len), 0, vi->hdr_len);
+    /* §5.1.6.2: GSO_NONE, num_buffers 0; a partial checksum for the device
+     * to finish (VIRTIO_NET_F_CSUM), offsets from the frame's first byte. */
+    csum_start = (u16)(skb->csum_start - (skb->data - skb->head));
+    hdr = memset(skb_push(skb, vi->hdr_len), 0, vi->hdr_len);
+    if (skb->ip_summed == CHECKSUM_PARTIAL) {
+        hdr->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+        hdr->csum_start = csum_start;
+        hdr->csum_offset = skb->csum_offset;
+    }
     buf.addr = virt_to_phys(skb->data);
     buf.len = skb->len;
     if (virtqueue_add(vi->svq, &buf, 1, 0, skb))
@@ -302,6 +316,12 @@ static int virtnet_probe(struct virtio_device *vdev)
                   sizeof(struct virtio_net_hdr_mrg_rxbuf) : sizeof(struct virtio_net_hdr);
     virtnet_read_mac(vi);
     dev->needed_headroom = (unsigned short)vi->hdr_len;
+    /* §5.1.3.1: the device offers these only when its backend (a tap with
+     * vnet headers) can take partial checksums; QEMU's user net cannot. */
+    if (virtio_has_feature(vdev, VIRTIO_NET_F_CSUM))
+        dev->features |= NETIF_F_HW_CSUM;
+    if (virtio_has_feature(vdev, VIRTIO_NET_F_GUEST_CSUM))
+        dev->features |= NETIF_F_RXCSUM;
     dev->netdev_ops = &virtnet_netdev_ops;
     netif_napi_add(dev, &vi->napi, virtnet_poll);  /* before any interrupt can schedule it */
     err = vdev->config->find_vqs(vdev, VIRTNET_NVQS, vqs, callbacks);
@@ -318,9 +338,10 @@ static int virtnet_probe(struct virtio_device *vdev)
     virtio_device_ready(vdev);
     virtnet_update_link(vi);
     m = dev->dev_addr;
-    pr_info("%s: virtio-net %s %02x:%02x:%02x:%02x:%02x:%02x%s", dev->name,
+    pr_info("%s: virtio-net %s %02x:%02x:%02x:%02x:%02x:%02x%s%s", dev->name,
             vdev->legacy ? "legacy" : "modern", m[0], m[1], m[2], m[3], m[4], m[5],
-            vi->mergeable ? ", mergeable rx" : "");
+            vi->mergeable ? ", mergeable rx" : "",
+            dev->features & NETIF_F_HW_CSUM ? ", tx csum offload" : "");
     return 0;
 
 err_register:
@@ -335,7 +356,8 @@ static const struct virtio_driver virtio_net_driver = {
     .name = "virtio-net",
     .device_id = VIRTIO_ID_NET,
     .features = 1ull << VIRTIO_NET_F_MAC | 1ull << VIRTIO_NET_F_STATUS |
-                1ull << VIRTIO_NET_F_MRG_RXBUF | 1ull << VIRTIO_RING_F_EVENT_IDX,
+                1ull << VIRTIO_NET_F_MRG_RXBUF | 1ull << VIRTIO_RING_F_EVENT_IDX |
+                1ull << VIRTIO_NET_F_CSUM | 1ull << VIRTIO_NET_F_GUEST_CSUM,
     .probe = virtnet_probe,
     .config_changed = virtnet_config_changed,
 };

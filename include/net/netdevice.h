@@ -83,6 +83,12 @@ struct napi_struct {
 };
 #define NAPI_STATE_SCHED 0x1
 
+/* net_device.features (Linux's names).  HW_CSUM: the device completes a
+ * CHECKSUM_PARTIAL L4 checksum on transmit; without it dev_queue_xmit()
+ * finishes it in software.  RXCSUM: the driver reports verified checksums. */
+#define NETIF_F_HW_CSUM  (1u << 0)
+#define NETIF_F_RXCSUM   (1u << 1)
+
 struct net_device {
     char name[IFNAMSIZ];                /* "eth0", "lo" */
     int ifindex;                        /* >= 1, unique, assigned by register_netdev */
@@ -90,6 +96,7 @@ struct net_device {
     bool carrier;                       /* link up (netif_carrier_on/off) */
     bool queue_stopped;                 /* driver's TX ring is full */
     unsigned mtu;                       /* bytes of L3 payload per frame (1500) */
+    u32 features;                       /* NETIF_F_*: offloads the driver does */
     unsigned short hard_header_len;     /* link header bytes (ETH_HLEN) */
     unsigned short needed_headroom;     /* bytes the driver pushes before the frame, <= LL_MAX_HEADER - ETH_HLEN */
     u8 dev_addr[ETH_ALEN];              /* our MAC */

@@ -61,6 +61,9 @@ struct sk_buff {
     u16 network_header;
     u16 transport_header;
     u8 pkt_type;                    /* PACKET_* */
+    u8 ip_summed;                   /* CHECKSUM_*: what is known about the L4 checksum */
+    u16 csum_start;                 /* CHECKSUM_PARTIAL: offset from head where summing starts */
+    u16 csum_offset;                /* CHECKSUM_PARTIAL: bytes from csum_start to the field */
     /*
      * Per-layer scratch: each layer owns it while it holds the skb and
      * overlays its own struct (struct inet_skb_parm, struct tcp_skb_cb ...),
@@ -68,6 +71,31 @@ struct sk_buff {
      */
     u8 cb[48] __aligned(8);
 };
+
+/*
+ * skb->ip_summed, with Linux's meanings (include/linux/skbuff.h):
+ * RX: NONE, verify it yourself; UNNECESSARY, the device verified it;
+ * PARTIAL, it came from a sender on this host that left the sum to
+ * hardware (virtio's NEEDS_CSUM), so there is nothing to verify.
+ * TX: PARTIAL, the L4 checksum field holds the folded pseudo-header sum
+ * and the device (or skb_checksum_help()) sums [csum_start, end) into it.
+ */
+#define CHECKSUM_NONE           0
+#define CHECKSUM_UNNECESSARY    1
+#define CHECKSUM_PARTIAL        3
+
+/* RX: true when the L4 checksum needs no software check (Linux's skb_csum_unnecessary). */
+static inline bool skb_csum_unnecessary(const struct sk_buff *skb)
+{
+    return skb->ip_summed == CHECKSUM_UNNECESSARY || skb->ip_summed == CHECKSUM_PARTIAL;
+}
+
+/*
+ * TX: finish a CHECKSUM_PARTIAL skb in software (RFC 1071 over [csum_start,
+ * tail) starting from the pseudo-header sum already in the field), for a
+ * device without NETIF_F_HW_CSUM.  Leaves ip_summed CHECKSUM_NONE.
+ */
+void skb_checksum_help(struct sk_buff *skb);
 
 #define SKB_CB_CHECK(type) _Static_assert(sizeof(type) <= sizeof(((struct sk_buff *)0)->cb), \
                                           #type " does not fit in skb->cb")
