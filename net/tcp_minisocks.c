@@ -37,21 +37,67 @@ void reqsk_drop(struct request_sock *req)
     reqsk_free(req);
 }
 
+/*
+ * A bare ACK from a connection with no full sock (a request or a TIME-WAIT
+ * entry; Linux tcp_v4_send_ack), with TS only when the connection has them.
+ */
+static void tcp_v4_send_ack(const struct tcp_seg_hdr *h, const struct tcp_seg_route *r, bool ts,
+                            u32 tsval, u32 tsecr)
+{
+    struct tcp_out_options opts = { .options = ts ? OPTION_TS : 0, .tsval = tsval, .tsecr = tsecr };
+    unsigned optlen = ts ? 12 : 0;      /* NOP NOP TS, tcp_options_write's layout */
+    struct sk_buff *skb = tcp_make_segment(h, &opts, optlen, NULL, 0);
+
+    if (skb)
+        tcp_v4_send(skb, r);
+}
+
+/* RCV.WND of a request, as its SYN-ACK offers it (a SYN's window is never scaled, RFC 7323 §2.2). */
+static u32 reqsk_rcv_wnd(const struct sock *sk)
+{
+    u32 space = tcp_space(sk);
+
+    return space > TCP_MAX_WINDOW ? TCP_MAX_WINDOW : space;
+}
+
+static struct tcp_seg_route reqsk_route(const struct sock *sk, const struct request_sock *req)
+{
+    return (struct tcp_seg_route){ .saddr = req->loc_addr, .daddr = req->rmt_addr, .tos = inet_sk(sk)->tos,
+                                   .ttl = inet_ttl(inet_sk(sk)), .oif = sk->sk_bound_dev_if };
+}
+
 static int tcp_v4_send_synack(const struct sock *sk, struct request_sock *req)
 {
     struct tcp_out_options opts = { .mss = tcp_route_advmss(req->loc_addr, req->rmt_addr, sk->sk_bound_dev_if) };
     unsigned optlen = tcp_synack_options(req, &opts);
-    u32 space = tcp_space(sk);
     struct tcp_seg_hdr h = { .sport = req->loc_port, .dport = req->rmt_port, .seq = req->snt_isn,
                              .ack = req->rcv_isn + 1, .flags = TCPHDR_SYN | TCPHDR_ACK,
-                             .window = (u16)(space > TCP_MAX_WINDOW ? TCP_MAX_WINDOW : space) };
-    struct tcp_seg_route r = { .saddr = req->loc_addr, .daddr = req->rmt_addr, .tos = inet_sk(sk)->tos,
-                               .ttl = inet_ttl(inet_sk(sk)), .oif = sk->sk_bound_dev_if };
+                             .window = (u16)reqsk_rcv_wnd(sk) };
+    struct tcp_seg_route r = reqsk_route(sk, req);
     struct sk_buff *skb = tcp_make_segment(&h, &opts, optlen, NULL, 0);
 
     if (!skb)
         return -ENOBUFS;
     return tcp_v4_send(skb, &r);
+}
+
+/*
+ * <SEQ=ISS+1><ACK=RCV.NXT><CTL=ACK> for an unacceptable segment (RFC 9293
+ * §3.10.7.4 first check; Linux tcp_v4_reqsk_send_ack), window and TS as
+ * the SYN-ACK's (a cookie's TSval still carrying the encoded options).
+ * Not rate limited, as tcp_input.c's tcp_sequence_step: struct
+ * request_sock keeps no stamp for Linux's per-request 500 ms limit.
+ */
+static void reqsk_send_ack(const struct sock *sk, const struct request_sock *req)
+{
+    struct tcp_out_options ts = { 0 };
+    struct tcp_seg_hdr h = { .sport = req->loc_port, .dport = req->rmt_port, .seq = req->snt_isn + 1,
+                             .ack = req->rcv_isn + 1, .flags = TCPHDR_ACK,
+                             .window = (u16)(reqsk_rcv_wnd(sk) >> req->rcv_wscale) };
+    struct tcp_seg_route r = reqsk_route(sk, req);
+
+    tcp_synack_options(req, &ts);
+    tcp_v4_send_ack(&h, &r, req->tstamp_ok, ts.tsval, ts.tsecr);
 }
 
 /* SYN-ACK retransmission with backoff (RFC 6298 §5.5), then give up (Linux tcp_synack_retries). */
@@ -185,7 +231,7 @@ static struct sock *tcp_create_openreq_child(struct sock *sk, const struct reque
     tp->snd_nxt = tp->write_seq = tp->pushed_seq = req->snt_isn + 1;
     tp->irs = req->rcv_isn;
     tp->rcv_nxt = tp->copied_seq = tp->rcv_wup = req->rcv_isn + 1;
-    tp->rcv_wnd = tcp_space(sk) > TCP_MAX_WINDOW ? TCP_MAX_WINDOW : tcp_space(sk);
+    tp->rcv_wnd = reqsk_rcv_wnd(sk);
     tp->snd_wnd = tp->max_window = req->snd_wnd;
     tp->snd_wl1 = req->rcv_isn;
     tp->rx_opt.mss_clamp = req->mss;
@@ -196,10 +242,32 @@ static struct sock *tcp_create_openreq_child(struct sock *sk, const struct reque
     return child;
 }
 
+static bool reqsk_in_window(u32 x, u32 rcv_nxt, u32 wnd)
+{
+    return SEQ_GEQ(x, rcv_nxt) && SEQ_LT(x, rcv_nxt + wnd);
+}
+
+/* RFC 9293 §3.10.7.4 first check, its four cases, with RCV.NXT = IRS + 1 (the SYN's own seq is old). */
+static bool reqsk_seq_acceptable(const struct sock *sk, const struct request_sock *req,
+                                 const struct tcp_skb_cb *cb)
+{
+    u32 rcv_nxt = req->rcv_isn + 1, wnd = reqsk_rcv_wnd(sk);
+
+    if (!wnd)
+        return cb->seq == rcv_nxt;
+    if (cb->seq == cb->end_seq)
+        return reqsk_in_window(cb->seq, rcv_nxt, wnd);
+    return reqsk_in_window(cb->seq, rcv_nxt, wnd) || reqsk_in_window(cb->end_seq - 1, rcv_nxt, wnd);
+}
+
 /*
  * A segment for the half-open connection req (or a cookie's rebuilt one):
  * RFC 9293 §3.10.7.4 for SYN-RECEIVED, then the handshake's completion.
- * Consumes skb.
+ * An RST resets only at exactly RCV.NXT and is otherwise dropped
+ * unanswered; the peer's SYN again draws our SYN-ACK again (Linux
+ * tcp_check_req); any other segment failing the sequence test draws an
+ * ACK (first check); a SYN in the window is ignored, so that a blind one
+ * cannot end the handshake.  Consumes skb.
  */
 void tcp_check_req(struct sock *sk, struct request_sock *req, struct sk_buff *skb,
                    const struct tcp_options_received *rx)
@@ -208,30 +276,32 @@ void tcp_check_req(struct sock *sk, struct request_sock *req, struct sk_buff *sk
     enum skb_drop_reason reason = SKB_DROP_REASON_TCP_REQ_BAD;
     struct sock *child;
 
-    if (cb->tcp_flags & (TCPHDR_RST | TCPHDR_SYN)) {
-        if ((cb->tcp_flags & TCPHDR_RST) && cb->seq == req->rcv_isn + 1) {
-            tcp_stats.attempt_fails++;
-            reqsk_drop(req);
-            consume_skb(skb);
-            return;
-        }
-        if (cb->tcp_flags == TCPHDR_SYN && cb->seq == req->rcv_isn && !req->cookie) {
-            tcp_v4_send_synack(sk, req);    /* the SYN again: our SYN-ACK was lost */
-            consume_skb(skb);
-            return;
-        }
+    if (cb->tcp_flags & TCPHDR_RST) {
+        if (cb->seq != req->rcv_isn + 1)
+            goto drop;
+        tcp_stats.attempt_fails++;
+        reqsk_drop(req);
+        consume_skb(skb);
+        return;
+    }
+    if (cb->tcp_flags == TCPHDR_SYN && cb->seq == req->rcv_isn && !req->cookie) {
+        tcp_v4_send_synack(sk, req);    /* the SYN again: our SYN-ACK was lost */
+        consume_skb(skb);
+        return;
+    }
+    if (!reqsk_seq_acceptable(sk, req, cb)) {
+        reqsk_send_ack(sk, req);
+        reason = SKB_DROP_REASON_TCP_INVALID_SEQUENCE;
         goto drop;
     }
+    if (cb->tcp_flags & TCPHDR_SYN)
+        goto drop;
     if (!(cb->tcp_flags & TCPHDR_ACK)) {
         reason = SKB_DROP_REASON_TCP_NO_ACK;
         goto drop;
     }
     if (cb->ack_seq != req->snt_isn + 1) {
         tcp_v4_send_reset(skb);
-        goto drop;
-    }
-    if (SEQ_LEQ(cb->seq, req->rcv_isn) || SEQ_GT(cb->seq, req->rcv_isn + 1 + TCP_MAX_WINDOW)) {
-        reason = SKB_DROP_REASON_TCP_INVALID_SEQUENCE;
         goto drop;
     }
     if (inet_csk_acceptq_is_full(sk)) {
@@ -390,24 +460,13 @@ static void tcp_tw_send_ack(const struct inet_timewait_sock *tw)
 {
     const struct tcp_timewait_sock *tcptw = tcp_twsk(tw);
     u32 win = tcptw->tw_rcv_wnd >> tcptw->tw_rcv_wscale;
-    struct tcp_out_options opts = { 0 };
     struct tcp_seg_hdr h = { .sport = tw->tw_sport, .dport = tw->tw_dport, .seq = tcptw->tw_snd_nxt,
                              .ack = tcptw->tw_rcv_nxt, .flags = TCPHDR_ACK,
                              .window = (u16)(win > TCP_MAX_WINDOW ? TCP_MAX_WINDOW : win) };
     struct tcp_seg_route r = { .saddr = tw->tw_rcv_saddr, .daddr = tw->tw_daddr, .tos = tw->tw_tos,
                                .ttl = tw->tw_ttl, .oif = tw->tw_bound_dev_if };
-    unsigned optlen = 0;
-    struct sk_buff *skb;
 
-    if (tcptw->tw_ts_recent_stamp) {
-        opts.options = OPTION_TS;
-        opts.tsval = tcp_ts_clock(ktime_get_ns());
-        opts.tsecr = tcptw->tw_ts_recent;
-        optlen = 12;            /* NOP NOP TS, tcp_options_write's layout */
-    }
-    skb = tcp_make_segment(&h, &opts, optlen, NULL, 0);
-    if (skb)
-        tcp_v4_send(skb, &r);
+    tcp_v4_send_ack(&h, &r, tcptw->tw_ts_recent_stamp, tcp_ts_clock(ktime_get_ns()), tcptw->tw_ts_recent);
 }
 
 void tcp_timewait_ack_consume(struct inet_timewait_sock *tw, struct sk_buff *skb)
