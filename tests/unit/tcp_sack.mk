@@ -1,2 +1,2 @@
 UNIT_TESTS += tcp_sack
-tcp_sack_SRCS = $(NET_TEST_SRCS)
+tcp_sack_SRCS = $(NET_TEST_SRCS) tests/unit/host/tcp_peer.c

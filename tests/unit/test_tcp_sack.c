@@ -3,11 +3,12 @@
  * not scored), RFC 6675 IsLost by bytes and by discontiguous runs, NextSeg
  * rules 1, 3 and 4 (rescue), retransmission and cumulative-ACK accounting,
  * the RTO reset, and the counters always equal to the sums of the skbs'
- * bits.  Then the same on the wire (fake eth0, fake clock, a scripted
- * SACK peer): fast retransmit of exactly the holes, the rescue
- * retransmission, a partly acked segment resent from snd_una only, and
- * data segments shrunk by their SACK blocks (tcp_current_mss) to fit the
- * MTU, first sends and retransmissions alike. */
+ * bits.  Then the same on the wire (fake eth0, fake clock, the scripted
+ * peer of tests/unit/host/tcp_peer.c offering SACK): fast retransmit of
+ * exactly the holes, the rescue retransmission, a partly acked segment
+ * resent from snd_una only, and data segments shrunk by their SACK blocks
+ * (tcp_current_mss) to fit the MTU, first sends and retransmissions
+ * alike. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,14 +17,13 @@
 #include <kernel/mm.h>
 #include <kernel/string.h>
 #include <net/byteorder.h>
-#include <net/checksum.h>
 #include <net/inet_sock.h>
 #include <net/tcp.h>
 #include <net/tcp_ext.h>
-#include <net/wire/arp.h>
 #include "../../net/tcp_impl.h"
 #include "host/fake_clock.h"
 #include "host/fake_netdev.h"
+#include "host/tcp_peer.h"
 
 #define MSS 1000u
 #define UNA 5000u
@@ -236,27 +236,9 @@ static void test_rescue_seg(void **state)
     assert_null(tcp_sack_rescue_seg(tp));                        /* only in recovery */
 }
 
-/* ---- on the wire: a scripted peer (10.0.0.5) against a listener on port 80 ---- */
+/* ---- on the wire: the scripted peer (tests/unit/host/tcp_peer.c) against a listener on port 80 ---- */
 
-#define OUR   0x0a000002u
-#define PEER  0x0a000005u
-#define PISN  1000u
 #define WMSS  1460u             /* the peer's MSS option: full segments fill the 1500-byte MTU */
-#define MS    NSEC_PER_MSEC
-static const u8 bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-static const u8 zero6[6];
-static struct net_device *eth0;
-static u8 frame[2048];
-
-/* One of our segments as the peer saw it. */
-struct wseg {
-    u8 flags;
-    u32 seq, ack;
-    unsigned len, iplen;        /* payload bytes; IPv4 total length */
-    unsigned nsack;
-    struct tcp_sack_block sack[4];
-    u8 data[1600];
-};
 
 /* The peer's end of the connection under test. */
 struct peer {
@@ -266,117 +248,20 @@ struct peer {
     u32 nxt;                    /* the peer's next sequence number */
 };
 
-static int wire_setup(void **state)
-{
-    heap = kmem_bytes_in_use();
-    eth0 = net_test_eth0();
-    fake_netdev_rx(eth0, frame, build_arp(frame, bcast, ARPOP_REQUEST, peer_mac, PEER, zero6, OUR));
-    fake_netdev_clear_tx(eth0);
-    memset(&tcp_stats, 0, sizeof(tcp_stats));
-    return 0;
-}
-
-static int wire_teardown(void **state)
-{
-    net_test_finish(eth0);
-    assert_int_equal(sock_count(), 0);
-    assert_int_equal(kmem_bytes_in_use(), heap);
-    return 0;
-}
-
-static void wr32(u8 *p, u32 v) { p[0] = (u8)(v >> 24), p[1] = (u8)(v >> 16), p[2] = (u8)(v >> 8), p[3] = (u8)v; }
-static u32 rd32(const u8 *p) { return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3]; }
-
-/* A segment from the peer; sack: n blocks (absolute sequence numbers). */
+/* A segment from the peer at p->nxt; n SACK blocks (absolute sequence numbers). */
 static void put(struct peer *p, u8 flags, u32 ack, const void *data, unsigned len,
                 unsigned n, const struct tcp_sack_block *sack)
 {
-    u8 seg[1700], *o = seg + 20;
-    struct tcphdr *th = (struct tcphdr *)seg;
-    unsigned olen = 0;
-
-    if (flags & TCPHDR_SYN) {           /* MSS, SACK-permitted */
-        static const u8 syn[8] = { TCPOPT_MSS, 4, WMSS >> 8, WMSS & 0xff, TCPOPT_NOP, TCPOPT_NOP,
-                                   TCPOPT_SACK_PERM, 2 };
-        memcpy(o, syn, olen = 8);
-    } else if (n) {
-        o[0] = o[1] = TCPOPT_NOP, o[2] = TCPOPT_SACK, o[3] = (u8)(2 + 8 * n);
-        for (unsigned i = 0; i < n; i++) {
-            wr32(o + 4 + 8 * i, sack[i].start_seq);
-            wr32(o + 8 + 8 * i, sack[i].end_seq);
-        }
-        olen = 4 + 8 * n;
-    }
-    *th = (struct tcphdr){ .source = htons(p->port), .dest = htons(80), .seq = htonl(p->nxt),
-                           .ack_seq = htonl(ack), .doff_res = (u8)(((20 + olen) / 4) << 4),
-                           .flags = flags, .window = htons(65535) };
-    if (len)
-        memcpy(seg + 20 + olen, data, len);
-    th->check = csum_fold(csum_tcpudp_nofold(htonl(PEER), htonl(OUR), 20 + olen + len, IPPROTO_TCP,
-                                             csum_partial(seg, 20 + olen + len, 0)));
-    fake_netdev_rx(eth0, frame, build_ip(frame, PEER, OUR, IPPROTO_TCP, 1, 0, seg, 20 + olen + len));
-}
-
-static bool pop_seg(struct wseg *w)
-{
-    struct sk_buff *skb = fake_netdev_pop_tx(eth0);
-    const struct iphdr *iph;
-    const u8 *th, *o;
-    unsigned hl;
-
-    if (!skb)
-        return false;
-    iph = (const struct iphdr *)(skb->data + ETH_HLEN);
-    assert_int_equal(iph->protocol, IPPROTO_TCP);
-    th = (const u8 *)iph + iph_hlen(iph);
-    hl = tcp_hdrlen((const struct tcphdr *)th);
-    *w = (struct wseg){ .flags = ((const struct tcphdr *)th)->flags,
-                        .seq = ntohl(((const struct tcphdr *)th)->seq),
-                        .ack = ntohl(((const struct tcphdr *)th)->ack_seq),
-                        .iplen = ntohs(iph->tot_len) };
-    w->len = w->iplen - iph_hlen(iph) - hl;
-    for (o = th + 20; o < th + hl && *o != TCPOPT_EOL; o += *o == TCPOPT_NOP ? 1 : o[1]) {
-        if (*o != TCPOPT_SACK)
-            continue;
-        w->nsack = (o[1] - 2) / 8;
-        for (unsigned i = 0; i < w->nsack; i++)
-            w->sack[i] = (struct tcp_sack_block){ rd32(o + 2 + 8 * i), rd32(o + 6 + 8 * i) };
-    }
-    memcpy(w->data, th + hl, w->len);
-    consume_skb(skb);
-    return true;
-}
-
-static long app_send(struct socket *s, const void *buf, size_t len)
-{
-    struct user_iov kv = { (u64)(uintptr_t)buf, len };
-    struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
-
-    iov_iter_init(&msg.msg_iter, ITER_KVEC, &kv, 1, len);
-    return s->ops->sendmsg(s, &msg, len);
+    inject_sack(p->port, 80, flags, p->nxt, ack, data, len, n, sack);
 }
 
 /* Listener, handshake with SACK-permitted, accept. */
 static void wire_open(struct peer *p, u16 port)
 {
-    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(80) };
-    struct wseg w;
-
-    *p = (struct peer){ .port = port, .nxt = PISN };
-    assert_int_equal(sock_create(AF_INET, SOCK_STREAM, 0, &p->l, false), 0);
-    assert_int_equal(p->l->ops->bind(p->l, &sin, sizeof(sin)), 0);
-    assert_int_equal(p->l->ops->listen(p->l, 5), 0);
-    put(p, TCPHDR_SYN, 0, NULL, 0, 0, NULL);
-    assert_true(pop_seg(&w));
-    assert_int_equal(w.flags, TCPHDR_SYN | TCPHDR_ACK);
-    p->iss = w.seq;
-    p->nxt++;
-    put(p, TCPHDR_ACK, p->iss + 1, NULL, 0, 0, NULL);
-    p->c = kzalloc(sizeof(*p->c));
-    p->c->type = p->l->type;
-    p->c->ops = p->l->ops;
-    assert_int_equal(p->l->ops->accept(p->l, p->c, O_NONBLOCK), 0);
-    assert_true(tcp_sk(p->c->sk)->rx_opt.sack_ok);
+    *p = (struct peer){ .port = port, .nxt = PISN + 1 };
+    p->l = listener(80, 5);
+    p->c = passive_open_sack(p->l, port, &p->iss);
+    assert_non_null(p->c);
     assert_int_equal(tcp_sk(p->c->sk)->mss_cache, WMSS);
 }
 
@@ -395,17 +280,17 @@ static u8 appdata[16 * WMSS];
 /* The app writes n full segments; they leave at once (IW is 10 segments). */
 static void send_flight(struct peer *p, unsigned n)
 {
-    struct wseg w;
+    struct seg w;
 
     for (unsigned i = 0; i < sizeof(appdata); i++)
         appdata[i] = (u8)(i * 7 + i / 251);
-    assert_int_equal(app_send(p->c, appdata, n * WMSS), n * WMSS);
+    assert_int_equal(send_k(p->c, appdata, n * WMSS, 0), n * WMSS);
     for (unsigned i = 0; i < n; i++) {
-        assert_true(pop_seg(&w));
+        assert_true(pop(&w));
         assert_int_equal(w.seq, WSEQ(p, i));
         assert_int_equal(w.len, WMSS);
     }
-    assert_false(pop_seg(&w));
+    assert_false(pop(&w));
 }
 
 /* A duplicate ACK at ack SACKing [WSEQ(a), WSEQ(b)) and, if c < d, [WSEQ(c), WSEQ(d)). */
@@ -419,9 +304,9 @@ static void dupack(struct peer *p, u32 ack, unsigned a, unsigned b, unsigned c, 
 /* Our retransmission: segment i whole, payload as first sent, within the MTU. */
 static void expect_resend(struct peer *p, unsigned i)
 {
-    struct wseg w;
+    struct seg w;
 
-    assert_true(pop_seg(&w));
+    assert_true(pop(&w));
     assert_int_equal(w.seq, WSEQ(p, i));
     assert_int_equal(w.len, WMSS);
     assert_true(w.iplen <= 1500);
@@ -439,28 +324,28 @@ static void expect_resend(struct peer *p, unsigned i)
 static void test_wire_fast_retransmit_holes(void **state)
 {
     struct peer p;
-    struct wseg w;
+    struct seg w;
 
     wire_open(&p, 4000);
     send_flight(&p, 10);
     put(&p, TCPHDR_ACK, WSEQ(&p, 1), NULL, 0, 0, NULL);
-    assert_false(pop_seg(&w));
+    assert_false(pop(&w));
     dupack(&p, WSEQ(&p, 1), 2, 3, 0, 0);
     dupack(&p, WSEQ(&p, 1), 2, 4, 0, 0);
-    assert_false(pop_seg(&w));                                  /* pipe holds: no new data anyway */
+    assert_false(pop(&w));                                  /* pipe holds: no new data anyway */
     dupack(&p, WSEQ(&p, 1), 5, 6, 2, 4);                         /* third duplicate */
     expect_resend(&p, 1);
-    assert_false(pop_seg(&w));
+    assert_false(pop(&w));
     dupack(&p, WSEQ(&p, 1), 5, 7, 2, 4);                         /* pipe 5 > cwnd 4.5 SMSS */
-    assert_false(pop_seg(&w));
+    assert_false(pop(&w));
     dupack(&p, WSEQ(&p, 1), 5, 8, 2, 4);                         /* 4 lost (3 SMSS above), pipe 3 */
     expect_resend(&p, 4);
     dupack(&p, WSEQ(&p, 1), 5, 9, 2, 4);
     dupack(&p, WSEQ(&p, 1), 5, 10, 2, 4);
-    assert_false(pop_seg(&w));
+    assert_false(pop(&w));
     put(&p, TCPHDR_ACK, WSEQ(&p, 4), NULL, 0, 1, &(struct tcp_sack_block){ WSEQ(&p, 5), WSEQ(&p, 10) });
     put(&p, TCPHDR_ACK, WSEQ(&p, 10), NULL, 0, 0, NULL);
-    assert_false(pop_seg(&w));
+    assert_false(pop(&w));
     assert_int_equal(tcp_stats.retrans_segs, 2);
     assert_int_equal(tcp_sk(p.c->sk)->ca_state, TCP_CA_Open);
     assert_int_equal(tcp_sk(p.c->sk)->packets_out, 0);
@@ -476,17 +361,17 @@ static void test_wire_fast_retransmit_holes(void **state)
 static void test_wire_rescue_retransmission(void **state)
 {
     struct peer p;
-    struct wseg w;
+    struct seg w;
 
     wire_open(&p, 4001);
     send_flight(&p, 10);
     for (unsigned k = 2; k <= 9; k++)
         dupack(&p, WSEQ(&p, 0), 1, k, 0, 0);
     expect_resend(&p, 0);
-    assert_false(pop_seg(&w));
+    assert_false(pop(&w));
     put(&p, TCPHDR_ACK, WSEQ(&p, 9), NULL, 0, 0, NULL);         /* partial ACK */
     expect_resend(&p, 9);
-    assert_false(pop_seg(&w));
+    assert_false(pop(&w));
     put(&p, TCPHDR_ACK, WSEQ(&p, 10), NULL, 0, 0, NULL);
     assert_int_equal(tcp_stats.retrans_segs, 2);
     assert_int_equal(tcp_sk(p.c->sk)->ca_state, TCP_CA_Open);
@@ -497,7 +382,7 @@ static void test_wire_rescue_retransmission(void **state)
 static void test_wire_partly_acked_resends_tail(void **state)
 {
     struct peer p;
-    struct wseg w;
+    struct seg w;
     struct tcp_sock *t;
 
     wire_open(&p, 4002);
@@ -506,7 +391,7 @@ static void test_wire_partly_acked_resends_tail(void **state)
     put(&p, TCPHDR_ACK, WSEQ(&p, 0) + 500, NULL, 0, 0, NULL);
     assert_int_equal(t->packets_out, 3);
     net_test_run(inet_csk(p.c->sk)->icsk_rto + 2 * MS);
-    assert_true(pop_seg(&w));
+    assert_true(pop(&w));
     assert_int_equal(w.seq, WSEQ(&p, 0) + 500);
     assert_int_equal(w.len, WMSS - 500);
     assert_memory_equal(w.data, appdata + 500, WMSS - 500);
@@ -531,7 +416,7 @@ static void test_wire_partly_acked_resends_tail(void **state)
 static void test_wire_sack_blocks_shrink_payload(void **state)
 {
     struct peer p;
-    struct wseg w;
+    struct seg w;
     u32 una;
     unsigned total = 0;
 
@@ -541,24 +426,24 @@ static void test_wire_sack_blocks_shrink_payload(void **state)
     p.nxt += 100;                                               /* a hole of 100 bytes */
     put(&p, TCPHDR_ACK | TCPHDR_PSH, una, "ooo", 3, 0, NULL);
     p.nxt -= 100;                                               /* the peer's ACKs stay at rcv_nxt */
-    assert_true(pop_seg(&w));                                   /* a duplicate ACK with the block */
+    assert_true(pop(&w));                                   /* a duplicate ACK with the block */
     assert_int_equal(w.len, 0);
     assert_int_equal(w.nsack, 1);
     assert_int_equal(w.sack[0].start_seq, PISN + 1 + 100);
     assert_int_equal(tcp_current_mss(p.c->sk), WMSS - 12);
     /* The RTO resends segment 0 cut to fit, its last 12 bytes behind it. */
     net_test_run(inet_csk(p.c->sk)->icsk_rto + 2 * MS);
-    assert_true(pop_seg(&w));
+    assert_true(pop(&w));
     assert_int_equal(w.seq, WSEQ(&p, 0));
     assert_int_equal(w.len, WMSS - 12);
     assert_int_equal(w.nsack, 1);
     assert_int_equal(w.iplen, 1500);
     assert_memory_equal(w.data, appdata, WMSS - 12);
-    assert_false(pop_seg(&w));                                  /* Loss: cwnd is one segment */
+    assert_false(pop(&w));                                  /* Loss: cwnd is one segment */
     put(&p, TCPHDR_ACK, WSEQ(&p, 2), NULL, 0, 0, NULL);         /* the originals arrived after all */
     /* New data: full segments shrink too, and nothing is held back. */
-    assert_int_equal(app_send(p.c, appdata, 4 * WMSS), 4 * WMSS);
-    while (pop_seg(&w)) {
+    assert_int_equal(send_k(p.c, appdata, 4 * WMSS, 0), 4 * WMSS);
+    while (pop(&w)) {
         assert_true(w.iplen <= 1500);
         assert_int_equal(w.nsack, 1);
         assert_int_equal(w.seq, WSEQ(&p, 2) + total);
@@ -575,7 +460,7 @@ static void test_wire_sack_blocks_shrink_payload(void **state)
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
-#define W(f) cmocka_unit_test_setup_teardown(f, wire_setup, wire_teardown)
+#define W(f) cmocka_unit_test_setup_teardown(f, tcp_peer_setup, tcp_peer_teardown)
     const struct CMUnitTest tests[] = {
         T(test_tag_whole_skbs), T(test_invalid_and_dsack), T(test_is_lost_by_bytes_and_runs),
         T(test_next_seg_rules), T(test_rule3), T(test_acked_and_rto), T(test_rescue_seg),

@@ -1,6 +1,6 @@
 /*
  * The scripted TCP peer shared by the TCP host tests (test_tcp_core.c,
- * test_tcp_states.c): it speaks to the stack only through the fake eth0
+ * test_tcp_states.c, test_tcp_timewait.c, test_tcp_sack.c): it speaks to the stack only through the fake eth0
  * (frames in, captured frames out) and the socket ops, as the network and
  * the application would.  Below: fake_netdev.c's frame builders and fixture.
  */
@@ -80,12 +80,54 @@ int inject_opt(u16 sport, u16 dport, u8 flags, u32 seq, u32 ack, u16 win, const 
     return inject_raw(seg, tcp_peer_build(seg, sport, dport, flags, seq, ack, win, data, len, opt, olen));
 }
 
+/* MSS 1460 on SYNs, then (for a SACK peer) NOP NOP SACK-permitted. */
+static const u8 syn_opts[8] = { TCPOPT_MSS, 4, 0x05, 0xb4, TCPOPT_NOP, TCPOPT_NOP, TCPOPT_SACK_PERM, 2 };
+
 int inject(u16 sport, u16 dport, u8 flags, u32 seq, u32 ack, const void *data, unsigned len)
 {
-    static const u8 mss[4] = { TCPOPT_MSS, 4, 0x05, 0xb4 };     /* 1460 on SYNs */
-
-    return inject_opt(sport, dport, flags, seq, ack, 65535, data, len, mss,
+    return inject_opt(sport, dport, flags, seq, ack, 65535, data, len, syn_opts,
                       (flags & TCPHDR_SYN) ? 4 : 0);
+}
+
+static void wr32(u8 *p, u32 v)
+{
+    p[0] = (u8)(v >> 24), p[1] = (u8)(v >> 16), p[2] = (u8)(v >> 8), p[3] = (u8)v;
+}
+
+static u32 rd32(const u8 *p)
+{
+    return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+int inject_sack(u16 sport, u16 dport, u8 flags, u32 seq, u32 ack, const void *data, unsigned len,
+                unsigned n, const struct tcp_sack_block *b)
+{
+    u8 o[4 + 8 * 4] = { TCPOPT_NOP, TCPOPT_NOP, TCPOPT_SACK, (u8)(2 + 8 * n) };
+
+    if (flags & TCPHDR_SYN)
+        return inject_opt(sport, dport, flags, seq, ack, 65535, data, len, syn_opts, sizeof(syn_opts));
+    assert_true(n <= 4);
+    for (unsigned i = 0; i < n; i++) {
+        wr32(o + 4 + 8 * i, b[i].start_seq);
+        wr32(o + 8 + 8 * i, b[i].end_seq);
+    }
+    return inject_opt(sport, dport, flags, seq, ack, 65535, data, len, o, n ? 4 + 8 * n : 0);
+}
+
+/* The options of th (hl bytes of header) the tests look at: MSS and SACK blocks. */
+static void parse_opts(struct seg *s, const u8 *th, unsigned hl)
+{
+    for (const u8 *o = th + 20; o < th + hl && *o != TCPOPT_EOL; o += *o == TCPOPT_NOP ? 1 : o[1]) {
+        if (*o != TCPOPT_NOP)
+            assert_true(o[1] >= 2);     /* our options are well formed: never loop */
+        if (*o == TCPOPT_MSS)
+            s->mss = (u16)(o[2] << 8 | o[3]);
+        if (*o != TCPOPT_SACK)
+            continue;
+        s->nsack = (o[1] - 2) / 8;
+        for (unsigned i = 0; i < s->nsack; i++)
+            s->sack[i] = (struct tcp_sack_block){ rd32(o + 2 + 8 * i), rd32(o + 6 + 8 * i) };
+    }
 }
 
 bool pop(struct seg *s)
@@ -110,9 +152,8 @@ bool pop(struct seg *s)
     assert_int_equal(csum_fold(csum_tcpudp_nofold(iph->saddr, iph->daddr, tl, IPPROTO_TCP,
                                                   csum_partial(th, tl, 0))), 0);
     *s = (struct seg){ .flags = th->flags, .seq = ntohl(th->seq), .ack = ntohl(th->ack_seq),
-                       .win = ntohs(th->window), .len = tl - hl };
-    if (hl >= 24 && ((const u8 *)th)[20] == TCPOPT_MSS)
-        s->mss = (u16)(((const u8 *)th)[22] << 8 | ((const u8 *)th)[23]);
+                       .win = ntohs(th->window), .len = tl - hl, .iplen = ntohs(iph->tot_len) };
+    parse_opts(s, (const u8 *)th, hl);
     memcpy(s->data, (const u8 *)th + hl, s->len);
     consume_skb(skb);
     return true;
@@ -167,11 +208,15 @@ struct socket *accept_k(struct socket *l)
     return c;
 }
 
-struct socket *passive_open(struct socket *l, u16 pport, u32 *iss)
+static struct socket *handshake(struct socket *l, u16 pport, u32 *iss, bool sack)
 {
+    struct socket *c;
     struct seg s;
 
-    inject(pport, 80, TCPHDR_SYN, PISN, 0, NULL, 0);
+    if (sack)
+        inject_sack(pport, 80, TCPHDR_SYN, PISN, 0, NULL, 0, 0, NULL);
+    else
+        inject(pport, 80, TCPHDR_SYN, PISN, 0, NULL, 0);
     assert_true(pop(&s));
     assert_int_equal(s.flags, TCPHDR_SYN | TCPHDR_ACK);
     assert_int_equal(s.ack, PISN + 1);
@@ -179,7 +224,20 @@ struct socket *passive_open(struct socket *l, u16 pport, u32 *iss)
     *iss = s.seq;
     inject(pport, 80, TCPHDR_ACK, PISN + 1, s.seq + 1, NULL, 0);
     assert_false(pop(&s));
-    return accept_k(l);
+    c = accept_k(l);
+    if (c)
+        assert_int_equal(tcp_sk(c->sk)->rx_opt.sack_ok, sack);
+    return c;
+}
+
+struct socket *passive_open(struct socket *l, u16 pport, u32 *iss)
+{
+    return handshake(l, pport, iss, false);
+}
+
+struct socket *passive_open_sack(struct socket *l, u16 pport, u32 *iss)
+{
+    return handshake(l, pport, iss, true);
 }
 
 struct socket *active_syn(u32 *iss)

@@ -26,7 +26,10 @@ struct seg {
     u8 flags;
     u32 seq, ack;
     u16 win, mss;               /* mss: the MSS option, 0 when absent */
-    unsigned len;
+    unsigned len;               /* payload bytes */
+    unsigned iplen;             /* the IPv4 total length */
+    unsigned nsack;             /* SACK blocks (RFC 2018 §3), host order */
+    struct tcp_sack_block sack[4];
     u8 data[1600];
 };
 
@@ -46,6 +49,13 @@ int inject_opt(u16 sport, u16 dport, u8 flags, u32 seq, u32 ack, u16 win, const 
                unsigned len, const u8 *opt, unsigned olen);
 /* The same with window 65535 and, on a SYN, MSS 1460. */
 int inject(u16 sport, u16 dport, u8 flags, u32 seq, u32 ack, const void *data, unsigned len);
+/*
+ * The same from a peer that negotiates SACK: a SYN also offers
+ * SACK-permitted; any other segment carries the n blocks b (n <= 4,
+ * absolute sequence numbers), none when n is 0.
+ */
+int inject_sack(u16 sport, u16 dport, u8 flags, u32 seq, u32 ack, const void *data, unsigned len,
+                unsigned n, const struct tcp_sack_block *b);
 /* A TCP segment (header included, checksum as given) PEER -> OUR in a valid IPv4 packet. */
 int inject_raw(const void *seg, unsigned len);
 /* Pop the next transmitted frame as a segment (its checksum asserted); false if none was sent. */
@@ -59,6 +69,8 @@ long recv_k(struct socket *s, void *buf, size_t len, int flags);
 struct socket *accept_k(struct socket *l);
 /* Passive handshake on port 80 from peer port pport; returns the accepted socket, *iss our ISN. */
 struct socket *passive_open(struct socket *l, u16 pport, u32 *iss);
+/* The same with SACK-permitted on the SYN (inject_sack); SACK is asserted negotiated. */
+struct socket *passive_open_sack(struct socket *l, u16 pport, u32 *iss);
 /* Our connect() to PEER:5000; returns the socket after the SYN went out, *iss our ISN. */
 struct socket *active_syn(u32 *iss);
 /* The local port of a connected socket. */
