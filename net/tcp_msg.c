@@ -21,8 +21,8 @@ static bool tcp_sendable_state(const struct sock *sk)
     return sk->sk_state == TCP_ESTABLISHED || sk->sk_state == TCP_CLOSE_WAIT;
 }
 
-/* The unsent tail skb if more bytes may be appended to it, else NULL. */
-static struct sk_buff *tcp_tail_for_append(struct sock *sk)
+/* The unsent tail skb if it holds fewer than goal bytes (and has room), else NULL. */
+static struct sk_buff *tcp_tail_for_append(struct sock *sk, unsigned goal)
 {
     struct tcp_sock *tp = tcp_sk(sk);
     struct sk_buff *tail;
@@ -30,13 +30,17 @@ static struct sk_buff *tcp_tail_for_append(struct sock *sk)
     if (!tp->send_head)
         return NULL;
     tail = list_entry(sk->sk_write_queue.head.prev, struct sk_buff, list);
-    if ((TCP_SKB_CB(tail)->tcp_flags & (TCPHDR_SYN | TCPHDR_FIN)) || tail->len >= tp->mss_cache ||
+    if ((TCP_SKB_CB(tail)->tcp_flags & (TCPHDR_SYN | TCPHDR_FIN)) || tail->len >= goal ||
         !skb_tailroom(tail))
         return NULL;
     return tail;
 }
 
-/* A new write-queue skb of one MSS, charged to the send buffer; NULL when it is full. */
+/*
+ * A new write-queue skb, charged to the send buffer; NULL when it is full.
+ * Room for mss_cache bytes, the most a segment may carry, though it is
+ * filled only to tcp_current_mss() while SACK blocks take their share.
+ */
 static struct sk_buff *tcp_new_tail(struct sock *sk)
 {
     struct tcp_sock *tp = tcp_sk(sk);
@@ -72,6 +76,13 @@ static int tcp_send_wait(struct sock *sk, u64 *timeo)
     }
 }
 
+/*
+ * Skbs are filled to the size goal, tcp_current_mss() (Linux tcp_sendmsg
+ * by tcp_send_mss): what one segment carries with the options it has now,
+ * so that while SACK blocks go out a full skb leaves as one segment rather
+ * than as 1448 bytes and a 12-byte rest.  Asked again after a wait, which
+ * may have let segments in.
+ */
 long tcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 {
     struct tcp_sock *tp = tcp_sk(sk);
@@ -80,15 +91,21 @@ long tcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
     int err = 0;
 
     while (copied < len) {
-        struct sk_buff *skb = tcp_sendable_state(sk) ? tcp_tail_for_append(sk) : NULL;
+        bool ready = tcp_sendable_state(sk);
+        unsigned goal = ready ? tcp_current_mss(sk) : 0;
+        struct sk_buff *skb = ready ? tcp_tail_for_append(sk, goal) : NULL;
         unsigned n;
 
-        if (!skb && (!(err = tcp_send_wait(sk, &timeo)) && !(skb = tcp_tail_for_append(sk))) &&
-            !(skb = tcp_new_tail(sk)))
-            err = -EAGAIN;      /* memory: as a full buffer */
-        if (err)
-            break;
-        n = tp->mss_cache - skb->len;
+        if (!skb) {
+            if ((err = tcp_send_wait(sk, &timeo)))
+                break;
+            goal = tcp_current_mss(sk);
+            if (!(skb = tcp_tail_for_append(sk, goal)) && !(skb = tcp_new_tail(sk))) {
+                err = -EAGAIN;  /* memory: as a full buffer */
+                break;
+            }
+        }
+        n = goal - skb->len;
         if (n > skb_tailroom(skb))
             n = skb_tailroom(skb);
         if (n > len - copied)
@@ -100,7 +117,7 @@ long tcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
         TCP_SKB_CB(skb)->end_seq += n;
         tp->write_seq += n;
         copied += n;
-        if (skb->len >= tp->mss_cache)
+        if (skb->len >= goal)
             tcp_push_pending(sk);
     }
     if (!(msg->msg_flags & MSG_MORE))

@@ -410,15 +410,15 @@ static void test_wire_partly_acked_resends_tail(void **state)
  * (RFC 2018 §4), 12 option bytes beyond what mss_cache leaves room for:
  * full segments shrink to 1448 bytes and stay within the 1500-byte MTU,
  * both new data and a retransmission of a segment first sent at 1460.
- * (Write-queue skbs are still built mss_cache long by tcp_sendmsg, so each
- * leaves a 12-byte rest, sent at once rather than held by Nagle.)
+ * tcp_sendmsg builds new skbs tcp_current_mss() long, so 4 * 1460 bytes
+ * leave as four 1448-byte segments and one of 48, not as 1448 + 12 pairs.
  */
 static void test_wire_sack_blocks_shrink_payload(void **state)
 {
     struct peer p;
     struct seg w;
     u32 una;
-    unsigned total = 0;
+    unsigned total = 0, nseg = 0;
 
     wire_open(&p, 4003);
     send_flight(&p, 2);                                         /* 1460 each: no SACK yet */
@@ -447,12 +447,15 @@ static void test_wire_sack_blocks_shrink_payload(void **state)
         assert_true(w.iplen <= 1500);
         assert_int_equal(w.nsack, 1);
         assert_int_equal(w.seq, WSEQ(&p, 2) + total);
+        assert_int_equal(w.len, nseg < 4 ? WMSS - 12 : 4 * 12);
         assert_memory_equal(w.data, appdata + total, w.len);
         total += w.len;
+        nseg++;
         if (!fake_netdev_tx_count(eth0))                        /* the peer ACKs each flight */
             put(&p, TCPHDR_ACK, w.seq + w.len, NULL, 0, 0, NULL);
     }
     assert_int_equal(total, 4 * WMSS);
+    assert_int_equal(nseg, 5);
     assert_int_equal(skb_drop_counts[SKB_DROP_REASON_IP_FRAG_NEEDED], 0);
     wire_close(&p);
 }
