@@ -186,6 +186,49 @@ void netdev_count_drop(struct net_device *dev, enum skb_drop_reason reason)
         dev->stats.drops[reason]++;
 }
 
+#define XMIT_BATCH_DEVS 4
+static unsigned xmit_batch_depth;
+static struct net_device *xmit_batch_devs[XMIT_BATCH_DEVS];
+static unsigned xmit_batch_ndevs;
+
+bool netdev_xmit_more(void)
+{
+    return xmit_batch_depth > 0;
+}
+
+void dev_xmit_batch_begin(void)
+{
+    xmit_batch_depth++;
+}
+
+static void xmit_flush(struct net_device *dev)
+{
+    prof_enter(PROF_NIC_TX);
+    dev->netdev_ops->ndo_xmit_flush(dev);
+    prof_exit();
+}
+
+void dev_xmit_batch_end(void)
+{
+    if (--xmit_batch_depth)
+        return;
+    while (xmit_batch_ndevs)
+        xmit_flush(xmit_batch_devs[--xmit_batch_ndevs]);
+}
+
+/* dev holds frames it has not rung for: flush it at the batch's end (at once if the list is full). */
+static void xmit_batch_note(struct net_device *dev)
+{
+    for (unsigned i = 0; i < xmit_batch_ndevs; i++)
+        if (xmit_batch_devs[i] == dev)
+            return;
+    if (xmit_batch_ndevs == XMIT_BATCH_DEVS) {
+        xmit_flush(dev);
+        return;
+    }
+    xmit_batch_devs[xmit_batch_ndevs++] = dev;
+}
+
 /* One attempt at the driver; on BUSY the skb is still ours. */
 static netdev_tx_t xmit_one(struct sk_buff *skb, struct net_device *dev)
 {
@@ -195,6 +238,8 @@ static netdev_tx_t xmit_one(struct sk_buff *skb, struct net_device *dev)
     prof_enter(PROF_NIC_TX);
     rc = dev->netdev_ops->ndo_start_xmit(skb, dev);
     prof_exit();
+    if (rc == NETDEV_TX_OK && netdev_xmit_more() && dev->netdev_ops->ndo_xmit_flush)
+        xmit_batch_note(dev);
 
     if (rc == NETDEV_TX_OK) {
         dev->stats.tx_packets++;
@@ -368,6 +413,7 @@ void net_rx_action(void)
     int budget = NETDEV_BUDGET;
     struct napi_struct *napi;
 
+    dev_xmit_batch_begin();     /* ACKs and replies of the whole run: one doorbell */
     while (budget > 0 && (napi = next_napi())) {
         int work;
 
@@ -383,6 +429,7 @@ void net_rx_action(void)
         budget -= MAX(work, 1);
         requeue_napi(napi);
     }
+    dev_xmit_batch_end();
     if (budget <= 0 && !list_empty(&poll_list))
         raise_softirq(NET_RX_SOFTIRQ);
 }

@@ -407,7 +407,9 @@ static void __tcp_push_pending(struct sock *sk)
 void tcp_push_pending(struct sock *sk)
 {
     prof_enter(PROF_TCP_OUT);
+    dev_xmit_batch_begin();     /* the burst's segments share one doorbell */
     __tcp_push_pending(sk);
+    dev_xmit_batch_end();
     prof_exit();
 }
 

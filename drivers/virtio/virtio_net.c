@@ -212,6 +212,14 @@ static int virtnet_poll(struct napi_struct *napi, int budget)
     return done;
 }
 
+/* The transmit batch ended (net/dev.c): one doorbell for what it queued. */
+static void virtnet_xmit_flush(struct net_device *dev)
+{
+    struct virtnet_info *vi = netdev_priv(dev);
+
+    virtqueue_kick(vi->svq);
+}
+
 /*
  * One frame, header pushed into the stack's headroom (no copy).  Full ring:
  * stop the queue and return BUSY with the skb untouched; the TX interrupt
@@ -226,6 +234,7 @@ static netdev_tx_t virtnet_start_xmit(struct sk_buff *skb, struct net_device *de
 
     virtnet_reclaim_tx(vi);
     if (!virtqueue_num_free(vi->svq)) {
+        virtqueue_kick(vi->svq);        /* what the batch queued so far must drain */
         netif_stop_queue(dev);
         if (!virtqueue_enable_cb_delayed(vi->svq))
             napi_schedule(&vi->napi);       /* already done: no interrupt will say so */
@@ -246,7 +255,8 @@ static netdev_tx_t virtnet_start_xmit(struct sk_buff *skb, struct net_device *de
     buf.len = skb->len;
     if (virtqueue_add(vi->svq, &buf, 1, 0, skb))
         goto err;       /* only a broken queue, given the free check above */
-    virtqueue_kick(vi->svq);
+    if (!netdev_xmit_more())
+        virtqueue_kick(vi->svq);       /* else virtnet_xmit_flush() at the batch's end */
     /* Completion interrupt so sent skbs are freed even if nothing else is sent. */
     if (!virtqueue_enable_cb_delayed(vi->svq))
         napi_schedule(&vi->napi);
@@ -281,6 +291,7 @@ static const struct net_device_ops virtnet_netdev_ops = {
     .ndo_open = virtnet_open,
     .ndo_stop = virtnet_stop,
     .ndo_start_xmit = virtnet_start_xmit,
+    .ndo_xmit_flush = virtnet_xmit_flush,
 };
 
 /* §5.1.5: MAC from config space, or a locally administered one if not offered. */

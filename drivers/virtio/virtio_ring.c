@@ -113,6 +113,8 @@ bool virtqueue_kick_prepare(struct virtqueue *vq)
 {
     u16 new_idx = vq->avail_idx_shadow, old_idx = (u16)(new_idx - vq->num_added);
 
+    if (!vq->num_added)
+        return false;       /* nothing published since the last kick (a batch's flush) */
     /* Our avail->idx store must be visible before we read the device's suppression state. */
     virtio_mb();
     vq->num_added = 0;

@@ -58,6 +58,12 @@ struct net_device_ops {
     int (*ndo_stop)(struct net_device *dev);
     /* Send one frame; see the contract above.  Called in thread or softirq context. */
     netdev_tx_t (*ndo_start_xmit)(struct sk_buff *skb, struct net_device *dev);
+    /*
+     * Optional: tell the hardware about frames queued while netdev_xmit_more()
+     * was true (ring the doorbell once for the batch).  Linux passes the
+     * same hint as skb->xmit_more and drivers ring on the batch's last frame.
+     */
+    void (*ndo_xmit_flush)(struct net_device *dev);
 };
 
 /* Counters; the core owns packets/bytes, drivers add errors. */
@@ -220,6 +226,17 @@ void net_rx_action(void);
  * true while a poll delivers frames, i.e. while a later flush is certain.
  */
 #define NET_RX_BATCH_HOOKS 2
+
+/*
+ * Transmit batching: between dev_xmit_batch_begin() and the matching end
+ * (they nest), netdev_xmit_more() is true, so drivers with ndo_xmit_flush
+ * queue frames without ringing; the outermost end flushes every device
+ * that queued any.  TCP brackets tcp_push_pending() and net_rx_action()
+ * brackets each NET_RX run.  Thread or softirq context, never hard IRQ.
+ */
+void dev_xmit_batch_begin(void);
+void dev_xmit_batch_end(void);
+bool netdev_xmit_more(void);
 int netif_register_rx_batch_end(void (*fn)(void));
 bool netif_in_rx_batch(void);
 
