@@ -114,7 +114,11 @@ static bool tcp_write_timeout(struct sock *sk)
     return icsk->icsk_retransmits >= limit;
 }
 
-/* Mark everything in flight lost, so it is all sent again as cwnd reopens (RFC 5681 §3.1). */
+/*
+ * Mark everything in flight lost, so it is all sent again as cwnd reopens
+ * (RFC 5681 §3.1).  The counters are sums of sequence lengths (a FIN
+ * counts 1), as tcp_sack.c and tcp_output.c keep them (net/tcp_impl.h).
+ */
 static void tcp_enter_loss(struct sock *sk)
 {
     struct tcp_sock *tp = tcp_sk(sk);
@@ -129,11 +133,11 @@ static void tcp_enter_loss(struct sock *sk)
             break;
         if (cb->sacked & TCPCB_SACKED_RETRANS) {
             cb->sacked &= (u8)~TCPCB_SACKED_RETRANS;
-            tp->retrans_out -= skb->len;
+            tp->retrans_out -= cb->end_seq - cb->seq;
         }
         if (!(cb->sacked & (TCPCB_LOST | TCPCB_SACKED_ACKED))) {
             cb->sacked |= TCPCB_LOST;
-            tp->lost_out += skb->len;
+            tp->lost_out += cb->end_seq - cb->seq;
         }
     }
 }

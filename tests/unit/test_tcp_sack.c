@@ -460,6 +460,42 @@ static void test_wire_sack_blocks_shrink_payload(void **state)
     wire_close(&p);
 }
 
+/*
+ * The RTO's loss marking (net/tcp_timer.c tcp_enter_loss) counts by
+ * sequence length as the rest of the accounting does: our FIN alone
+ * outstanding and resent on two RTOs is 1 in retrans_out and lost_out,
+ * and nothing is left over once it is acked.
+ */
+static void test_wire_rto_counts_fin(void **state)
+{
+    struct peer p;
+    struct seg w;
+    struct tcp_sock *t;
+    u32 fin;
+
+    wire_open(&p, 4004);
+    send_flight(&p, 1);
+    put(&p, TCPHDR_ACK, WSEQ(&p, 1), NULL, 0, 0, NULL);
+    t = tcp_sk(p.c->sk);
+    assert_int_equal(p.c->ops->shutdown(p.c, SHUT_WR), 0);
+    assert_true(pop(&w));
+    assert_int_equal(w.flags, TCPHDR_FIN | TCPHDR_ACK);
+    fin = w.seq;
+    for (unsigned i = 0; i < 2; i++) {
+        net_test_run((inet_csk(p.c->sk)->icsk_rto << inet_csk(p.c->sk)->icsk_backoff) + 2 * MS);
+        assert_true(pop(&w));
+        assert_int_equal(w.flags, TCPHDR_FIN | TCPHDR_ACK);
+        assert_int_equal(w.seq, fin);
+        assert_false(pop(&w));
+        assert_int_equal(t->retrans_out, 1);
+        assert_int_equal(t->lost_out, 1);
+    }
+    put(&p, TCPHDR_ACK, fin + 1, NULL, 0, 0, NULL);
+    assert_int_equal(p.c->sk->sk_state, TCP_FIN_WAIT2);
+    assert_int_equal(t->retrans_out + t->lost_out + t->sacked_out, 0);
+    wire_close(&p);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -471,6 +507,7 @@ int main(void)
     const struct CMUnitTest wire[] = {
         W(test_wire_fast_retransmit_holes), W(test_wire_rescue_retransmission),
         W(test_wire_partly_acked_resends_tail), W(test_wire_sack_blocks_shrink_payload),
+        W(test_wire_rto_counts_fin),
     };
 
     net_test_boot();
