@@ -338,8 +338,12 @@ drop:
 /* ---- TIME-WAIT -------------------------------------------------------------------- */
 
 u32 tcp_max_tw_buckets = TCP_MAX_TW_BUCKETS_DEFAULT;
+static bool tcp_max_tw_buckets_given;       /* by the boot parameter: not sized from RAM */
 static struct kmem_cache *tcp_tw_cache;     /* "tcp_timewait": its own line in the 'm' counters */
 static unsigned tcp_tw_alive;
+
+/* The kernel's page allocator defines it; host tests link none and keep the default. */
+extern u64 pmm_total_bytes(void) __attribute__((weak));
 
 #define TCP_TW_OOW_RATELIMIT_MS 500         /* Linux tcp_invalid_ratelimit */
 
@@ -355,13 +359,34 @@ static int tcp_max_tw_buckets_set(const char *val)
         n = n * 10 + (unsigned long)(*val - '0');
     }
     tcp_max_tw_buckets = (u32)n;
+    tcp_max_tw_buckets_given = true;
     return 0;
 }
 KERNEL_PARAM("tcp_max_tw_buckets", tcp_max_tw_buckets_set);
 
+/*
+ * Linux's default for a RAM size: half the established hash (tcp_sk_init),
+ * which alloc_large_system_hash sizes at one 8-byte slot per 128 KiB of
+ * RAM rounded up to a MiB, at least a page of slots, rounded up to a power
+ * of two, at most 512 Ki slots.  So 512 at -m 128 (what a Linux guest of
+ * that size shows), 256 below 64 MiB, 4096 at 1 GiB.  Every entry is a row
+ * of /proc/net/tcp as well as 128 bytes.
+ */
+static u32 tcp_tw_buckets_for_ram(u64 bytes)
+{
+    u64 slots = ((bytes + (1ULL << 20) - 1) >> 20) << (20 - 17);
+    u64 n = PAGE_SIZE / 8;
+
+    while (n < slots && n < 512 * 1024)
+        n <<= 1;
+    return (u32)(n / 2);
+}
+
 /* At TCP's start, so the cache exists before any baseline a leak check takes. */
 void tcp_timewait_init(void)
 {
+    if (!tcp_max_tw_buckets_given && pmm_total_bytes)
+        tcp_max_tw_buckets = tcp_tw_buckets_for_ram(pmm_total_bytes());
     if (!tcp_tw_cache)
         tcp_tw_cache = kmem_cache_create("tcp_timewait", sizeof(struct tcp_timewait_sock), 8);
 }
