@@ -59,6 +59,10 @@ extern u64 tcp_msl_ns;
  * beyond it a connection closes without TIME-WAIT and tw_overflow counts
  * it.  Each costs a struct tcp_timewait_sock.  Boot parameter
  * `tcp_max_tw_buckets=<n>`; tests may write it.
+ * Without the parameter the kernel sizes it from RAM at TCP's start, as
+ * Linux does (512 at 128 MiB, 4096 at 1 GiB: tcp_timewait_init()); this
+ * default is what stays where no page allocator says how much RAM there is
+ * (host tests).
  */
 #define TCP_MAX_TW_BUCKETS_DEFAULT 4096
 extern u32 tcp_max_tw_buckets;
