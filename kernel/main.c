@@ -1,8 +1,9 @@
 /*
  * kernel_main: the composition root.  It alone knows every subsystem and
  * brings them up in dependency order; nothing below calls back up into it.
- *   console -> boot info -> command line -> CPU tables -> memory -> ACPI ->
- *   interrupt controllers -> clock and timers -> threads -> interrupts on ->
+ *   console -> boot info -> command line -> CPU tables -> (TSC measurement
+ *   begins) -> memory -> ACPI -> interrupt controllers -> clock and timers
+ *   (measurement ends) -> threads -> interrupts on ->
  *   network stack -> PCI and NIC drivers -> interface configuration ->
  *   the app (or a ktest).
  */
@@ -111,6 +112,7 @@ void kernel_main(u32 magic, u32 info)
     pr_info("cmdline: %s", boot_info.cmdline);
     cmdline_init(boot_info.cmdline);
     arch_init();
+    time_calibrate_begin(); /* the TSC's reference counts on while memory is set up */
     fb_console_pause();
     mm_init(&boot_info);
     fb_console_remap();

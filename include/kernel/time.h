@@ -17,7 +17,13 @@ u64 ktime_get_ns(void);         /* monotonic, ns since power-on */
 u64 ktime_get_real_ns(void);    /* wall clock, ns since the epoch (RTC read at boot, +-1 s) */
 extern u64 tsc_khz;             /* TSC frequency in kHz (0 until calibrated) */
 void udelay(unsigned long us);  /* busy-wait at least us (errs long before time_init) */
-/* Calibrate the TSC, read the RTC, start the timer wheel, TIMER_SOFTIRQ and the LAPIC timer. */
+/*
+ * Start measuring the TSC rate (against the PIT when CPUID does not state
+ * it), early, interrupts off, so that the boot steps up to time_init() run
+ * while the reference counts instead of time_init() busy-waiting.  Optional.
+ */
+void time_calibrate_begin(void);
+/* Finish the TSC rate, read the RTC, start the timer wheel, TIMER_SOFTIRQ and the LAPIC timer. */
 void time_init(void);
 
 /*

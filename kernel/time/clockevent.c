@@ -10,6 +10,8 @@
  */
 #include <kernel/arch/apic.h>
 #include <kernel/arch/cpu.h>
+#include <kernel/compiler.h>
+#include <kernel/errno.h>
 #include <kernel/irq.h>
 #include <kernel/printk.h>
 #include <kernel/softirq.h>
@@ -22,7 +24,8 @@
 #define LAPIC_IRR               0x200           /* 8 registers, 16 bytes apart */
 #define TDCR_DIV_16             0x3             /* §11.5.4 figure 11-10 */
 #define LAPIC_DIVISOR           16
-#define CALIBRATE_US            2000
+#define LAPIC_TARGET_PPM        200
+#define LAPIC_CALIBRATE_MAX_NS  (50 * NSEC_PER_MSEC)
 /*
  * Deadlines are clamped into [MIN, MAX] from now: nearer ones would fire
  * before the write finished anyway, farther ones just cost one early,
@@ -88,54 +91,58 @@ static bool tsc_deadline_works(void)
 }
 
 /*
- * The LAPIC count and the TSC sampled together: the TSC midpoint around the
- * register read, *window the cycles the read took.
+ * One calibration sample: the LAPIC count (counting down from UINT32_MAX;
+ * as ref, the counts gone) read inside a TSC window.  noinline: one copy of
+ * this code, so TCG translates it once, on the first (discarded) sample,
+ * not inside a window.  Stops after LAPIC_CALIBRATE_MAX_NS.
  */
-static u32 lapic_count_at(u64 *tsc, u64 *window)
+static __attribute__((noinline)) int lapic_sample(void *ctx, struct cal_sample *s)
 {
+    const u64 *deadline = ctx;
     u64 before = rdtsc();
     u32 count = lapic_read(LAPIC_TIMER_CCR);
+    u64 after = rdtsc();
 
-    *window = rdtsc() - before;
-    *tsc = before + *window / 2;
-    return count;
+    s->ref = UINT32_MAX - count;
+    s->width = after - before;
+    s->tsc = before + s->width / 2;
+    return after < *deadline ? 1 : -ETIMEDOUT;
 }
 
 /*
- * One run: LAPIC timer Hz counted over CALIBRATE_US of TSC, with the
- * uncertainty the two reads leave (in Hz).  A throw-away first read keeps
- * TCG's translating of this code and mapping of the page out of the run.
+ * LAPIC timer Hz: the hypervisor leaf's bus kHz, else measured against the
+ * TSC (calibrate.c) to LAPIC_TARGET_PPM (*err_ppm; 0 when not measured), in
+ * about a millisecond under TCG.  The rate only sizes one-shot counts: an
+ * error of e ppm makes a timer fire e ppm of its delay early (the wheel then
+ * re-arms for the rest) or late; the clock itself is the TSC.
  */
-static u64 lapic_timer_run(u64 *err_hz)
-{
-    u64 t0, t1, w0, w1, hz;
-    u32 c0, c1;
-
-    lapic_write(LAPIC_TIMER_ICR, UINT32_MAX);
-    lapic_count_at(&t0, &w0);
-    c0 = lapic_count_at(&t0, &w0);
-    udelay(CALIBRATE_US);
-    c1 = lapic_count_at(&t1, &w1);
-    lapic_write(LAPIC_TIMER_ICR, 0);
-    hz = (u64)(c0 - c1) * tsc_khz * 1000 / (t1 - t0);
-    *err_hz = hz * ((w0 + w1) / 2 + 1) / (t1 - t0);
-    return hz;
-}
-
-/* LAPIC timer Hz: the hypervisor leaf's bus kHz, else measured against the TSC. */
-static u64 lapic_timer_hz(void)
+static u64 lapic_timer_hz(u64 *err_ppm, u64 *took)
 {
     struct cpuid_regs hv;
+    struct cal_sample warm;
+    struct calibration cal;
+    u64 start = rdtsc(), deadline;
+    int ret;
 
     if (cpuid_timing_leaf(&hv) && hv.ebx)
         return (u64)hv.ebx * 1000 / LAPIC_DIVISOR;
     lapic_write(LAPIC_LVT_TIMER, APIC_LVT_MASKED | LAPIC_TIMER_VECTOR);
-    return calibrate(lapic_timer_run);
+    lapic_write(LAPIC_TIMER_ICR, UINT32_MAX);
+    deadline = start + tsc_ns_to_cycles(LAPIC_CALIBRATE_MAX_NS);
+    lapic_sample(&deadline, &warm);
+    calibration_init(&cal, 1);          /* a count read mid-count: up to one off */
+    ret = calibrate(&cal, lapic_sample, &deadline, LAPIC_TARGET_PPM);
+    lapic_write(LAPIC_TIMER_ICR, 0);
+    *took = rdtsc() - start;
+    if (ret == -ENODEV)
+        return 0;               /* the count never moved */
+    *err_ppm = cal.err_ppm;
+    return cal.ref * tsc_khz * 1000 / cal.cycles;
 }
 
 void clockevent_init(void)
 {
-    u64 hz;
+    u64 hz, err_ppm = 0, took = 0;
 
     set_vector_handler(LAPIC_TIMER_VECTOR, lapic_timer_interrupt);
     lapic_write(LAPIC_TIMER_DCR, TDCR_DIV_16);
@@ -144,7 +151,7 @@ void clockevent_init(void)
         pr_info("time: clock event: LAPIC timer, TSC-deadline mode");
         return;
     }
-    hz = lapic_timer_hz();
+    hz = lapic_timer_hz(&err_ppm, &took);
     if (!hz) {
         pr_err("time: LAPIC timer does not count; no timer interrupts");
         return;
@@ -152,6 +159,7 @@ void clockevent_init(void)
     ns_to_count = ratio_make(hz, NSEC_PER_SEC);
     lapic_write(LAPIC_LVT_TIMER, LAPIC_TIMER_VECTOR);   /* one-shot, unmasked */
     mode = CE_ONESHOT;
-    pr_info("time: clock event: LAPIC timer, one-shot mode, %llu.%03llu MHz",
-            (unsigned long long)(hz / 1000000), (unsigned long long)(hz / 1000 % 1000));
+    pr_info("time: clock event: LAPIC timer, one-shot mode, %llu.%03llu MHz (+-%llu ppm in %llu us)",
+            (unsigned long long)(hz / 1000000), (unsigned long long)(hz / 1000 % 1000),
+            (unsigned long long)err_ppm, (unsigned long long)(took * 1000 / tsc_khz));
 }

@@ -3,7 +3,8 @@
  * irq_init, interrupts still off).  Order matters: the TSC clock first
  * (everything else reads it), the RTC (wall clock = its reading + monotonic
  * time), the timer wheel and its softirq, and last the LAPIC timer, which
- * the wheel drives through clockevent_program().
+ * the wheel drives through clockevent_program().  time_calibrate_begin(),
+ * called earlier, starts the TSC's measurement so boot work overlaps it.
  */
 #include <kernel/softirq.h>
 #include <kernel/time.h>
@@ -14,6 +15,11 @@
 static void timer_softirq_action(void)
 {
     run_timers(ktime_get_ns());
+}
+
+void time_calibrate_begin(void)
+{
+    tsc_calibrate_begin();
 }
 
 void time_init(void)

@@ -11,6 +11,7 @@
  */
 #include <kernel/arch/cpu.h>
 #include <kernel/printk.h>
+#include <kernel/string.h>
 #include <kernel/time.h>
 #include "time_impl.h"
 
@@ -20,6 +21,11 @@
 u64 tsc_khz;
 static u64 tsc_to_ns;           /* ratio: cycles -> ns */
 static u64 ns_to_tsc;           /* ratio: ns -> cycles */
+static struct {                 /* tsc_calibrate_begin() -> tsc_init() */
+    bool begun;
+    const char *source;
+    u64 khz;                    /* 0: being measured against the PIT */
+} rate;
 
 bool cpuid_timing_leaf(struct cpuid_regs *r)
 {
@@ -59,29 +65,50 @@ static bool tsc_invariant(void)
     return cpuid(0x80000007, 0).edx & CPUID_80000007_EDX_INVARIANT_TSC;
 }
 
+/*
+ * The rate as CPUID states it; else start measuring against the PIT, which
+ * tsc_init() finishes.  Called early in boot (time_calibrate_begin), or by
+ * tsc_init() itself.
+ */
+void tsc_calibrate_begin(void)
+{
+    struct cpuid_regs hv;
+
+    rate.begun = true;
+    rate.source = "hypervisor leaf 0x40000010";
+    rate.khz = cpuid_timing_leaf(&hv) ? hv.eax : 0;
+    if (!rate.khz) {
+        rate.source = "CPUID 0x15";
+        rate.khz = khz_from_cpuid();
+    }
+    if (!rate.khz) {
+        rate.source = "PIT calibration";
+        pit_calibrate_begin();
+    }
+}
+
 void tsc_init(void)
 {
-    const char *source = "hypervisor leaf 0x40000010";
-    struct cpuid_regs hv;
-    u64 khz = cpuid_timing_leaf(&hv) ? hv.eax : 0;
+    u64 khz, err_ppm = 0, took = 0;
+    char how[64];
 
+    if (!rate.begun)
+        tsc_calibrate_begin();
+    khz = rate.khz;
+    if (!khz)
+        khz = pit_calibrate_tsc_khz(&err_ppm, &took);
     if (!khz) {
-        source = "CPUID 0x15";
-        khz = khz_from_cpuid();
-    }
-    if (!khz) {
-        source = "PIT calibration";
-        khz = pit_calibrate_tsc_khz();
-    }
-    if (!khz) {
-        source = "guessed: no PIT";
+        rate.source = "guessed: no PIT";
         khz = 1000000;
     }
     ns_to_tsc = ratio_make(khz, NSEC_PER_MSEC);
     tsc_to_ns = ratio_make(NSEC_PER_MSEC, khz);
     WRITE_ONCE(tsc_khz, khz);
+    if (err_ppm)        /* measured: how well, and the busy-wait it cost */
+        snprintf(how, sizeof(how), "%s, +-%llu ppm, %llu us polling", rate.source,
+                 (unsigned long long)err_ppm, (unsigned long long)(took * 1000 / khz));
     pr_info("time: TSC %llu.%03llu MHz (%s), %s", (unsigned long long)(khz / 1000),
-            (unsigned long long)(khz % 1000), source,
+            (unsigned long long)(khz % 1000), err_ppm ? how : rate.source,
             tsc_invariant() ? "invariant" : "not invariant");
 }
 

@@ -1,15 +1,22 @@
 """The clock and timers in the real kernel (kernel/time/ktest_time.c).
 
-`ktest=time` prints the TSC rate and the RTC wall clock, then a timer prints
-a tick every 250 ms: the host times the ticks as they arrive and checks the
-guest's monotonic clock advances at the host's rate.  `ktest=timers` arms
-2000 timers over half a second and reports how they fired.
+`ktest=time` prints the TSC rate (with its error bound when measured) and
+the RTC wall clock, then a timer prints a tick every 250 ms: the host times
+the ticks as they arrive and checks the guest's monotonic clock advances at
+the host's rate.  `ktest=timers` arms 2000 timers over half a second and
+reports how they fired.
 """
+import re
 import time
 
 from conftest import qemu_status
 
 TSC = r"time: TSC (?P<mhz>\d+\.\d+) MHz \((?P<source>[^)]+)\), (?P<inv>(not )?invariant)"
+# A measured rate states its proven error bound (kernel/time/calibrate.c).
+PIT_SOURCE = r"PIT calibration, \+-(?P<ppm>\d+) ppm, (?P<us>\d+) us polling"
+CLOCK_EVENT = r"time: clock event: .*$"
+ONESHOT = r"one-shot mode, \d+\.\d+ MHz \(\+-(?P<ppm>\d+) ppm in \d+ us\)"
+MAX_BOUND_PPM = 1000            # the targets are 100 (TSC) and 200 (LAPIC timer)
 REALTIME = r"time: realtime (?P<secs>\d+)\.\d+"
 TICK = r"time: tick {} mono_ns=(?P<ns>\d+)"
 NR_TICKS = 12
@@ -23,6 +30,15 @@ def test_clock_rate_and_wall_clock(boot):
     g = boot(append="ktest=time")
     tsc = g.wait_for(TSC)
     assert float(tsc.group("mhz")) > 100, "implausible TSC rate"
+    if tsc.group("source").startswith("PIT"):
+        pit = re.fullmatch(PIT_SOURCE, tsc.group("source"))
+        assert pit, f"PIT calibration without its bound: {tsc.group('source')}"
+        assert int(pit.group("ppm")) <= MAX_BOUND_PPM, tsc.group(0)
+    event = g.wait_for(CLOCK_EVENT).group(0)
+    if "one-shot" in event:                     # the LAPIC timer's rate was measured
+        oneshot = re.search(ONESHOT, event)
+        assert oneshot, f"one-shot mode without its bound: {event}"
+        assert int(oneshot.group("ppm")) <= MAX_BOUND_PPM, event
     real = g.wait_for(REALTIME)
     host_now = time.time()
     assert abs(int(real.group("secs")) - host_now) <= WALL_TOLERANCE_S, \
