@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Boot-time benchmark: `make bench-boot` or tools/bench_boot.py [--runs N].
+"""Boot-time benchmark: `make bench-boot` or tools/bench_boot.py [--runs N]
+[--kernel IMAGE] (another build's image, to compare before and after).
 
 For each accelerator (TCG always; KVM only where tools/qemu.py's
 detect_accel would pick it, i.e. not on a PVM backend) and each way of
@@ -34,10 +35,10 @@ MODES = {
 }
 
 
-def one_run(accel, mode, tmp):
+def one_run(accel, mode, tmp, kernel):
     kw = dict(accel=accel, memory=128, net="none")
     if mode == "direct":
-        kw["kernel"] = os.path.join(ROOT, "build/kernel.elf")
+        kw["kernel"] = kernel
     else:
         kw["iso"] = os.path.join(ROOT, "build/unikernel.iso")
         if mode == "iso-uefi":
@@ -61,6 +62,8 @@ def main():
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--modes", default="direct",
                     help="comma-separated: " + ", ".join(MODES) + " (default: direct)")
+    ap.add_argument("--kernel", default=os.path.join(ROOT, "build/kernel.elf"),
+                    help="the image the direct boots use (default: build/kernel.elf)")
     ap.add_argument("--accel", default="auto",
                     help="auto: tcg, plus kvm where detect_accel picks it; or tcg|kvm")
     a = ap.parse_args()
@@ -75,7 +78,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for accel in accels:
             for mode in a.modes.split(","):
-                runs = [one_run(accel, mode, tmp) for _ in range(a.runs)]
+                runs = [one_run(accel, mode, tmp, a.kernel) for _ in range(a.runs)]
                 med = [statistics.median(r[i] for r in runs) * 1000 for i in range(3)]
                 print(f"{accel:5} {MODES[mode]:20} {med[0]:12.1f} {med[1]:11.1f} {med[2]:8.1f}",
                       flush=True)
