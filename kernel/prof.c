@@ -7,7 +7,9 @@
  */
 #include <kernel/arch/cpu.h>
 #include <kernel/arch/irqflags.h>
+#include <kernel/cmdline.h>
 #include <kernel/console.h>
+#include <kernel/errno.h>
 #include <kernel/init.h>
 #include <kernel/printk.h>
 #include <kernel/prof.h>
@@ -15,6 +17,25 @@
 #include <kernel/time.h>
 
 struct prof_counter prof_counters[NR_PROF_LAYERS];
+
+/*
+ * Off unless booted with prof=on: each layer crossing costs an RDTSC and an
+ * interrupt-flag save/restore, which under TCG are helper calls (make profile
+ * measured ~10 % of a TCP bulk send).  Off, a crossing is a load and a branch.
+ */
+static bool prof_on;
+
+static int set_prof(const char *val)
+{
+    if (val && !strcmp(val, "on"))
+        prof_on = true;
+    else if (val && !strcmp(val, "off"))
+        prof_on = false;
+    else
+        return -EINVAL;
+    return 0;
+}
+KERNEL_PARAM("prof", set_prof);
 
 static struct prof_stack boot_stack;
 static struct prof_stack *cur = &boot_stack;
@@ -50,6 +71,8 @@ void prof_enter(enum prof_layer l)
 {
     unsigned long flags;
 
+    if (!prof_on)
+        return;
     local_irq_save(flags);
     charge();
     if (cur->depth < PROF_MAX_DEPTH)
@@ -64,6 +87,8 @@ void prof_exit(void)
 {
     unsigned long flags;
 
+    if (!prof_on)
+        return;
     local_irq_save(flags);
     charge();
     if (cur->depth)
@@ -73,7 +98,8 @@ void prof_exit(void)
 
 void prof_switch(struct prof_stack *next)
 {
-    charge();
+    if (prof_on)
+        charge();
     cur = next;
 }
 
@@ -90,6 +116,10 @@ static void prof_key(char c)
     u64 total, khz = tsc_khz ? tsc_khz : 1;
 
     (void)c;
+    if (!prof_on) {
+        pr_info("prof: off: boot with prof=on to count cycles per layer");
+        return;
+    }
     local_irq_save(flags);
     charge();
     memcpy(snap, prof_counters, sizeof(snap));

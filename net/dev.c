@@ -259,6 +259,12 @@ int dev_queue_xmit(struct sk_buff *skb)
         return -ENETDOWN;
     }
     skb->pkt_type = PACKET_OUTGOING;
+    if (skb->gso_size && !(dev->features & NETIF_F_TSO)) {
+        /* TCP asks for TSO only on a route whose device has it (tcp_route_caps). */
+        dev->stats.tx_errors++;
+        kfree_skb_reason(skb, SKB_DROP_REASON_DEV_TX_ERR);
+        return -EINVAL;
+    }
     if (skb->ip_summed == CHECKSUM_PARTIAL && !(dev->features & NETIF_F_HW_CSUM))
         skb_checksum_help(skb);
     /* Keep order: while anything waits, new frames wait behind it. */

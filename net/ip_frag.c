@@ -232,9 +232,10 @@ struct sk_buff *ip_defrag(struct sk_buff *skb)
     if (reason)
         goto drop;
     reason = SKB_DROP_REASON_IP_FRAG_MEMLIMIT;
-    if (frag_mem + skb->truesize > IPFRAG_MEM_MAX)
-        goto drop;
     q = ipq_find(ip_hdr(skb));
+    /* The cap covers the fragment and, for a new datagram, its queue too. */
+    if (frag_mem + skb->truesize + (q ? 0 : sizeof(*q)) > IPFRAG_MEM_MAX)
+        goto drop;
     if (!q && !(q = ipq_create(ip_hdr(skb))))
         goto drop;
     reason = ipq_insert(q, skb, &dup);

@@ -79,7 +79,8 @@ static int __ip_local_out(struct sk_buff *skb, const struct flowi4 *fl, const st
     unsigned tot = sizeof(struct iphdr) + skb->len;
 
     IP_INC_STATS(OUTREQUESTS);
-    if (tot > IP_MAXPACKET || (fl->df && tot > dev->mtu)) {
+    /* A TSO skb is cut to MTU-sized segments by the device (Linux ip_finish_output_gso). */
+    if (tot > IP_MAXPACKET || (fl->df && tot > dev->mtu && !skb->gso_size)) {
         if (tot > IP_MAXPACKET)
             IP_INC_STATS(OUTDISCARDS);
         else
@@ -91,7 +92,7 @@ static int __ip_local_out(struct sk_buff *skb, const struct flowi4 *fl, const st
     skb_reset_network_header(skb);
     ip_fill_header((struct iphdr *)skb->data, sizeof(struct iphdr), tot,
                    fl->df ? IP_DF : 0, fl, htons(ip_ident++));
-    if (tot <= dev->mtu) {
+    if (tot <= dev->mtu || skb->gso_size) {
         IP_INC_STATS(OUTPKTS);
         return arp_output(skb, dev, nexthop);
     }

@@ -83,6 +83,8 @@ static int tcp_send_wait(struct sock *sk, u64 *timeo)
  * than as 1448 bytes and a 12-byte rest.  Asked again after a wait, which
  * may have let segments in.
  */
+#define TCP_PUSH_BATCH 16       /* full segments queued unsent before sendmsg pushes them */
+
 long tcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 {
     struct tcp_sock *tp = tcp_sk(sk);
@@ -117,7 +119,12 @@ long tcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
         TCP_SKB_CB(skb)->end_seq += n;
         tp->write_seq += n;
         copied += n;
-        if (skb->len >= goal)
+        /* A full skb goes at once into an idle pipe (latency); while data is
+         * in flight, skbs gather until a TSO frame's worth waits
+         * (TCP_PUSH_BATCH) and leave together, or go at the end of this call
+         * or with the next ACK (Linux sizes its skbs for TSO instead). */
+        if (skb->len >= goal && (tp->snd_nxt == tp->snd_una ||
+                                 tp->write_seq - tp->snd_nxt >= TCP_PUSH_BATCH * goal))
             tcp_push_pending(sk);
     }
     if (!(msg->msg_flags & MSG_MORE))

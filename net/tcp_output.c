@@ -40,20 +40,29 @@ struct sk_buff *tcp_make_segment(const struct tcp_seg_hdr *h, const struct tcp_o
     };
     if (optlen)
         tcp_options_write((u8 *)(th + 1), opts);
-    if (len)
+    if (len && data)
         skb_put_data(skb, data, len);
+    else if (len)
+        skb_put(skb, len);      /* the caller fills the payload (a TSO frame) */
     skb_reset_transport_header(skb);
     return skb;
 }
 
+static void tcp_route_flow(const struct tcp_seg_route *r, struct flowi4 *fl)
+{
+    *fl = (struct flowi4){ .daddr = r->daddr, .saddr = r->saddr, .proto = IPPROTO_TCP,
+                           .tos = r->tos, .ttl = r->ttl, .oif = r->oif, .df = true };
+}
+
 static int __tcp_v4_send(struct sk_buff *skb, const struct tcp_seg_route *r)
 {
-    struct flowi4 fl = { .daddr = r->daddr, .saddr = r->saddr, .proto = IPPROTO_TCP,
-                         .tos = r->tos, .ttl = r->ttl, .oif = r->oif, .df = true };
     struct tcphdr *th = (struct tcphdr *)skb->data;
+    struct flowi4 fl;
     struct rtable rt;
-    int err = ip_route_output(&fl, &rt);
+    int err;
 
+    tcp_route_flow(r, &fl);
+    err = ip_route_output(&fl, &rt);
     if (err) {
         kfree_skb_reason(skb, SKB_DROP_REASON_IP_NOROUTE);
         return err;
@@ -64,7 +73,7 @@ static int __tcp_v4_send(struct sk_buff *skb, const struct tcp_seg_route *r)
     skb->ip_summed = CHECKSUM_PARTIAL;
     skb->csum_start = (u16)((u8 *)th - skb->head);
     skb->csum_offset = (u16)offsetof(struct tcphdr, check);
-    tcp_stats.out_segs++;
+    tcp_stats.out_segs += skb->gso_segs ? skb->gso_segs : 1u;    /* RFC 4022: wire segments */
     if (th->flags & TCPHDR_RST)
         tcp_stats.out_rsts++;
     return ip_local_out(skb, &fl, &rt);
@@ -88,6 +97,18 @@ static void tcp_sk_route(const struct sock *sk, struct tcp_seg_route *r)
     *r = (struct tcp_seg_route){ .saddr = inet->inet_saddr, .daddr = inet->inet_daddr,
                                  .tos = inet->tos, .ttl = inet_ttl(inet),
                                  .oif = sk->sk_bound_dev_if };
+}
+
+/* The route's device does TSO (Linux keeps this as sk_route_caps). */
+static bool tcp_route_tso(const struct sock *sk)
+{
+    struct tcp_seg_route r;
+    struct flowi4 fl;
+    struct rtable rt;
+
+    tcp_sk_route(sk, &r);
+    tcp_route_flow(&r, &fl);
+    return !ip_route_output(&fl, &rt) && (rt.dev->features & NETIF_F_TSO);
 }
 
 /* ---- the receive window (RFC 1122 §4.2.3.3, RFC 9293 §3.8.6.2.2) -------- */
@@ -177,13 +198,14 @@ unsigned tcp_current_mss(struct sock *sk)
  * data/len.  SYNs carry the MSS option and an unscaled window (RFC 7323
  * §2.2).  0 or a negative errno.
  */
-static int tcp_xmit(struct sock *sk, u32 seq, u8 flags, const void *data, unsigned len)
+/* One segment from us with the connection's header and options; data NULL: payload left to fill. */
+static struct sk_buff *tcp_xmit_build(struct sock *sk, u32 seq, u8 flags, const void *data,
+                                      unsigned len)
 {
     struct tcp_sock *tp = tcp_sk(sk);
     struct tcp_out_options opts = { 0 };
     struct tcp_seg_hdr h = { .sport = inet_sk(sk)->inet_sport, .dport = inet_sk(sk)->inet_dport,
                              .seq = seq, .ack = tp->rcv_nxt, .flags = flags };
-    struct tcp_seg_route r;
     struct sk_buff *skb;
     unsigned optlen;
 
@@ -202,25 +224,79 @@ static int tcp_xmit(struct sock *sk, u32 seq, u8 flags, const void *data, unsign
         h.window = (flags & TCPHDR_RST) ? 0 : tcp_select_window(sk);
     }
     skb = tcp_make_segment(&h, &opts, optlen, data, len);
-    if (!skb)
-        return -ENOBUFS;
-    if (h.flags & TCPHDR_ACK)
+    if (skb && (h.flags & TCPHDR_ACK))
         tcp_ack_sent(sk);
+    return skb;
+}
+
+static int tcp_xmit_send(struct sock *sk, struct sk_buff *skb)
+{
+    struct tcp_seg_route r;
+
     tcp_sk_route(sk, &r);
     return tcp_v4_send(skb, &r);
 }
 
-/* Transmit write-queue skb as it stands (first send or retransmission). */
-static int tcp_transmit_skb(struct sock *sk, struct sk_buff *skb)
+static int tcp_xmit(struct sock *sk, u32 seq, u8 flags, const void *data, unsigned len)
 {
-    struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+    struct sk_buff *skb = tcp_xmit_build(sk, seq, flags, data, len);
+
+    return skb ? tcp_xmit_send(sk, skb) : -ENOBUFS;
+}
+
+/* Transmit write-queue skb as it stands (first send or retransmission). */
+/* skb's flags on the wire: PSH when it holds the last byte queued, to tell the peer to deliver. */
+static u8 tcp_skb_wire_flags(const struct sock *sk, const struct sk_buff *skb)
+{
+    const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
     u8 flags = cb->tcp_flags;
 
     if (skb->len && cb->end_seq - (flags & TCPHDR_FIN ? 1 : 0) == tcp_sk(sk)->write_seq -
                                                           (tcp_sk(sk)->fin_queued ? 1 : 0))
-        flags |= TCPHDR_PSH;    /* the last byte queued: tell the peer to deliver */
+        flags |= TCPHDR_PSH;
+    return flags;
+}
+
+static int tcp_transmit_skb(struct sock *sk, struct sk_buff *skb)
+{
+    struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+
     cb->when = ktime_get_ns();
-    return tcp_xmit(sk, cb->seq, flags, skb->data, skb->len);
+    return tcp_xmit(sk, cb->seq, tcp_skb_wire_flags(sk, skb), skb->data, skb->len);
+}
+
+/*
+ * TSO: the `n` consecutive write-queue skbs from `first` (each one full
+ * segment of `mss` bytes, the last with whatever flags it has) leave as one
+ * frame the device cuts into n segments identical to what n calls of
+ * tcp_transmit_skb would send (Linux's tcp_write_xmit with tso_segs).  The
+ * write queue keeps one skb per segment, so ACKs, SACK and retransmission
+ * see no difference.  One copy, one checksum by the device, one doorbell
+ * and one frame for the host instead of n.
+ */
+static int tcp_transmit_tso(struct sock *sk, struct sk_buff *first, unsigned n, unsigned len,
+                            unsigned mss)
+{
+    struct sk_buff *last = first, *seg;
+    u64 now = ktime_get_ns();
+    u8 *p;
+
+    for (unsigned i = 1; i < n; i++)
+        last = tcp_write_queue_next(sk, last);
+    seg = tcp_xmit_build(sk, TCP_SKB_CB(first)->seq, tcp_skb_wire_flags(sk, last), NULL, len);
+    if (!seg)
+        return -ENOBUFS;
+    p = seg->tail - len;
+    for (struct sk_buff *skb = first;; skb = tcp_write_queue_next(sk, skb)) {
+        memcpy(p, skb->data, skb->len);
+        p += skb->len;
+        TCP_SKB_CB(skb)->when = now;
+        if (skb == last)
+            break;
+    }
+    seg->gso_size = (u16)mss;
+    seg->gso_segs = (u16)n;
+    return tcp_xmit_send(sk, seg);
 }
 
 static unsigned tcp_skb_fin(const struct sk_buff *skb)
@@ -375,16 +451,62 @@ static bool tcp_may_send_data(const struct sock *sk)
     }
 }
 
+/* TSO frames stay within one 32 KiB allocation: payload bytes for this MSS. */
+static unsigned tcp_tso_max(unsigned mss)
+{
+    return (32768u - MAX_HEADER - TCP_HDR_MIN - TCP_OPT_MAX - 16u) / mss * mss;
+}
+
+/*
+ * How many write-queue skbs from skb (cleared to go whole, mss bytes, no
+ * SYN or FIN) leave together in one TSO frame: the following full-sized
+ * plain skbs that still fit the send window, cwnd and tcp_tso_max().
+ * Sets *len to their payload bytes.
+ */
+static unsigned tcp_tso_segs(struct sock *sk, struct sk_buff *skb, unsigned mss, unsigned *len)
+{
+    const struct tcp_sock *tp = tcp_sk(sk);
+    u32 wnd = tp->snd_una + tp->snd_wnd - TCP_SKB_CB(skb)->seq;
+    u32 max = MIN(MIN(wnd, tcp_cwnd_room(sk)), tcp_tso_max(mss));
+    unsigned n = 1;
+
+    *len = skb->len;
+    while ((skb = tcp_write_queue_next(sk, skb)) && skb->len == mss && *len + mss <= max &&
+           !(TCP_SKB_CB(skb)->tcp_flags & (TCPHDR_SYN | TCPHDR_FIN))) {
+        *len += mss;
+        n++;
+    }
+    return n;
+}
+
+/*
+ * Send skb (cleared to go whole), and with TSO the full-sized skbs after it
+ * in the same frame.  Returns how many skbs went (0: nothing; stop).  When
+ * the big frame finds no memory the segment still goes alone.
+ */
+static unsigned tcp_write_skbs(struct sock *sk, struct sk_buff *skb, bool tso, unsigned mss_now)
+{
+    unsigned len, n = 1;
+
+    if (tso && skb->len == mss_now && !(TCP_SKB_CB(skb)->tcp_flags & (TCPHDR_SYN | TCPHDR_FIN)))
+        n = tcp_tso_segs(sk, skb, mss_now, &len);
+    if (n > 1 && !tcp_transmit_tso(sk, skb, n, len, mss_now))
+        return n;
+    return tcp_transmit_skb(sk, skb) ? 0 : 1;
+}
+
 static void __tcp_push_pending(struct sock *sk)
 {
     struct tcp_sock *tp = tcp_sk(sk);
     struct sk_buff *skb;
-    unsigned len, mss_now;
+    unsigned len, mss_now, n;
+    bool tso;
 
     if (!tcp_may_send_data(sk))
         return;
     tcp_xmit_retransmit_queue(sk);
     mss_now = tp->send_head ? tcp_current_mss(sk) : 0;
+    tso = tp->send_head && tcp_route_tso(sk);
     while ((skb = tp->send_head)) {
         len = tcp_send_allowance(sk, skb);
         if (len > mss_now && skb->len > mss_now)
@@ -393,10 +515,14 @@ static void __tcp_push_pending(struct sock *sk)
             break;
         if (len < skb->len && tcp_fragment(sk, skb, len))
             break;
-        if (tcp_transmit_skb(sk, skb))
+        n = tcp_write_skbs(sk, skb, tso, mss_now);
+        if (!n)
             break;
-        tp->send_head = tcp_write_queue_next(sk, skb);
-        tcp_sent_new(sk, skb);
+        while (n--) {
+            tp->send_head = tcp_write_queue_next(sk, skb);
+            tcp_sent_new(sk, skb);
+            skb = tp->send_head;
+        }
     }
     tp->nonagle &= (u8)~TCP_NAGLE_PUSH;
     /* Data waits on a window too small to use with nothing in flight: probe it (RFC 9293 §3.8.6.1). */

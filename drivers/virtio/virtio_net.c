@@ -17,6 +17,7 @@
 #include <kernel/string.h>
 #include <linux/virtio_ids.h>
 #include <net/netdevice.h>
+#include <net/wire/tcp.h>
 /*
  * <linux/virtio_net.h> pulls in <linux/if_ether.h>, whose struct ethhdr and
  * ETH_P_* clash with the stack's <net/wire/ether.h>; it needs only ETH_ALEN,
@@ -251,6 +252,11 @@ static netdev_tx_t virtnet_start_xmit(struct sk_buff *skb, struct net_device *de
         hdr->csum_start = csum_start;
         hdr->csum_offset = skb->csum_offset;
     }
+    if (skb->gso_size) {        /* §5.1.6.2: TSO, headers up to the TCP payload */
+        hdr->gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+        hdr->gso_size = skb->gso_size;
+        hdr->hdr_len = (u16)(csum_start + tcp_hdrlen((const struct tcphdr *)(skb->head + skb->csum_start)));
+    }
     buf.addr = virt_to_phys(skb->data);
     buf.len = skb->len;
     if (virtqueue_add(vi->svq, &buf, 1, 0, skb))
@@ -333,6 +339,9 @@ static int virtnet_probe(struct virtio_device *vdev)
         dev->features |= NETIF_F_HW_CSUM;
     if (virtio_has_feature(vdev, VIRTIO_NET_F_GUEST_CSUM))
         dev->features |= NETIF_F_RXCSUM;
+    /* §5.1.3.1: HOST_TSO4 needs CSUM; a TSO frame is one descriptor of up to 32 KiB. */
+    if (virtio_has_feature(vdev, VIRTIO_NET_F_HOST_TSO4) && (dev->features & NETIF_F_HW_CSUM))
+        dev->features |= NETIF_F_TSO;
     dev->netdev_ops = &virtnet_netdev_ops;
     netif_napi_add(dev, &vi->napi, virtnet_poll);  /* before any interrupt can schedule it */
     err = vdev->config->find_vqs(vdev, VIRTNET_NVQS, vqs, callbacks);
@@ -352,6 +361,7 @@ static int virtnet_probe(struct virtio_device *vdev)
     pr_info("%s: virtio-net %s %02x:%02x:%02x:%02x:%02x:%02x%s%s", dev->name,
             vdev->legacy ? "legacy" : "modern", m[0], m[1], m[2], m[3], m[4], m[5],
             vi->mergeable ? ", mergeable rx" : "",
+            dev->features & NETIF_F_TSO ? ", tx csum offload, TSO" :
             dev->features & NETIF_F_HW_CSUM ? ", tx csum offload" : "");
     return 0;
 
@@ -368,7 +378,8 @@ static const struct virtio_driver virtio_net_driver = {
     .device_id = VIRTIO_ID_NET,
     .features = 1ull << VIRTIO_NET_F_MAC | 1ull << VIRTIO_NET_F_STATUS |
                 1ull << VIRTIO_NET_F_MRG_RXBUF | 1ull << VIRTIO_RING_F_EVENT_IDX |
-                1ull << VIRTIO_NET_F_CSUM | 1ull << VIRTIO_NET_F_GUEST_CSUM,
+                1ull << VIRTIO_NET_F_CSUM | 1ull << VIRTIO_NET_F_GUEST_CSUM |
+                1ull << VIRTIO_NET_F_HOST_TSO4,
     .probe = virtnet_probe,
     .config_changed = virtnet_config_changed,
 };

@@ -94,6 +94,10 @@ struct napi_struct {
  * finishes it in software.  RXCSUM: the driver reports verified checksums. */
 #define NETIF_F_HW_CSUM  (1u << 0)
 #define NETIF_F_RXCSUM   (1u << 1)
+/* TSO: the device cuts a TCP/IPv4 skb with gso_size set into gso_size-byte
+ * segments (headers copied, sequence numbers and IP lengths/IDs advanced,
+ * FIN and PSH kept for the last), as Linux's NETIF_F_TSO. */
+#define NETIF_F_TSO      (1u << 2)
 
 struct net_device {
     char name[IFNAMSIZ];                /* "eth0", "lo" */

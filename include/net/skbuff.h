@@ -64,6 +64,8 @@ struct sk_buff {
     u8 ip_summed;                   /* CHECKSUM_*: what is known about the L4 checksum */
     u16 csum_start;                 /* CHECKSUM_PARTIAL: offset from head where summing starts */
     u16 csum_offset;                /* CHECKSUM_PARTIAL: bytes from csum_start to the field */
+    u16 gso_size;                   /* TSO: payload bytes per wire segment; 0 = send as is */
+    u16 gso_segs;                   /* TSO: wire segments the device will cut it into */
     /*
      * Per-layer scratch: each layer owns it while it holds the skb and
      * overlays its own struct (struct inet_skb_parm, struct tcp_skb_cb ...),

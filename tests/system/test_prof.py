@@ -6,6 +6,9 @@ syscalls, the socket layer, copies, TCP in/out, UDP/ICMP, IP in/out,
 Ethernet, the NIC's receive poll and transmit.  Every cycle is charged to
 exactly one layer, so the shares add up to the whole interval.
 
+Counting costs a TSC read per layer crossing, so it is on only with the
+boot parameter prof=on; without it `p` says so.
+
 What a user sees and what this checks: after 200 pings from the host, every
 layer a ping crosses has been entered at least once per ping, in both
 directions; the shares add up to 100 %; the interval the kernel reports
@@ -36,7 +39,7 @@ def press_p(g):
 
 
 def test_layer_counters_follow_pings(boot, netns):
-    g = boot(append=TAP_IP_ARG, net="tap", netns=netns)
+    g = boot(append=TAP_IP_ARG + " prof=on", net="tap", netns=netns)
     g.wait_for(UP_LINE)
     press_p(g)                          # start an interval with nothing in it yet
     t0 = time.monotonic()
@@ -64,3 +67,11 @@ def test_layer_counters_follow_pings(boot, netns):
     # A second `p` starts a new interval: no ping crossed the stack since.
     rows2, _, _ = press_p(g)
     assert rows2["udp_icmp"][2] == 0 and rows2["nic_tx"][2] == 0, rows2
+
+
+def test_counters_off_by_default(boot):
+    g = boot()
+    g.wait_for(r"boot: [\d.]+ s since power-on")
+    g.send("p")
+    g.wait_for(r"prof: off: boot with prof=on")
+    assert "prof: total" not in g.output

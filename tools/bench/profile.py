@@ -17,7 +17,8 @@ and app symbols), and to source files with nm -l.
 
 Prints: self time per function (top N), inclusive time per kernel function
 (it is on the sampled call chain), self time per source file, and at the end
-the kernel's own per-layer TSC counters (console key `p`) for the same run.
+the kernel's own per-layer TSC counters (console key `p`, counting with the
+boot parameter prof=on, which this script passes) for the same run.
 Needs root (namespace, tap).  Samples perturb the load by roughly the stop
 time times the rate: compare shares, not absolute rates, with `make bench`.
 """
@@ -212,7 +213,7 @@ def run_inside(a):
     app_path = os.path.join(BUILD, "apps", app)
     kernel = os.path.join(BUILD, "kernel.elf")
     ksyms, usyms = Symbols(kernel), Symbols(app_path)
-    argv = qemu.qemu_argv(kernel=kernel, initrd=app_path, append=OUR_APPEND, net="tap",
+    argv = qemu.qemu_argv(kernel=kernel, initrd=app_path, append=OUR_APPEND + " prof=on", net="tap",
                           tap="tap0", mac=MAC, accel=a.accel,
                           extra=["-gdb", f"tcp:127.0.0.1:{GDB_PORT}"])
     os.makedirs(os.path.join(BENCH, "logs"), exist_ok=True)
