@@ -64,8 +64,8 @@ CHARGEN_PERIOD = bytes(b for line in range(95)
 
 # ---- helpers (test_tcp_scapy.py uses them too) -----------------------------------
 
-def boot_echo(boot, ns, append=""):
-    g = boot(append=f"{TAP_IP_ARG} {append}".strip(), net="tap", netns=ns, initrd=ECHO)
+def boot_echo(boot, ns, append="", nic="virtio-net-pci"):
+    g = boot(append=f"{TAP_IP_ARG} {append}".strip(), net="tap", netns=ns, initrd=ECHO, nic=nic)
     g.wait_for(UP_LINE)
     g.wait_for(ECHO_READY)
     return g
