@@ -66,4 +66,3 @@ def test_without_tso_every_frame_fits_the_mtu(boot, netns):
     assert ", TSO" not in g.output
     r = pull(netns)
     assert r["frames"] and r["biggest"] <= 1514, r
-
