@@ -27,29 +27,6 @@
 #define TCP_ROW_WIDTH       149     /* Linux pads /proc/net/tcp lines to TMPSZ - 1 */
 #define UDP_ROW_WIDTH       127
 
-/* Linux's "tr" column: which timer is pending. */
-enum { TR_NONE, TR_RETRANS, TR_KEEPALIVE, TR_TIMEWAIT, TR_PROBE0 };
-/* Which of Linux's three /proc/net/tcp line formats a row takes. */
-enum row_kind { ROW_FULL, ROW_REQ, ROW_TW };
-
-/* One socket as both formats see it.  Addresses network order, ports host order. */
-struct sock_row {
-    const void *obj;            /* the sock, request_sock or TIME-WAIT entry (hashed into "pointer") */
-    enum row_kind kind;
-    u8 proto, state;            /* IPPROTO_*, TCP_* */
-    __be32_t laddr, raddr;
-    u16 lport, rport;
-    u32 tx_queue, rx_queue;     /* bytes; a listener's rx_queue is its accept queue */
-    u8 timer;                   /* TR_* */
-    u64 when_ns;                /* left on that timer */
-    u32 retrans, probes, refcnt, drops;
-    unsigned long inode;        /* 0 for socks without a socket (orphans, requests) */
-    u64 rto_ns, ato_ns;
-    u32 quick, cwnd;            /* cwnd in segments, as Linux prints it */
-    int ssthresh;               /* segments; -1 in initial slow start */
-    u32 syn_qlen, max_backlog;  /* listeners */
-};
-
 /* Linux prints %pK, a hashed pointer: unique per object, no address leaked. */
 static unsigned long long ptr_hash(const void *p)
 {
@@ -191,7 +168,7 @@ static void proc_row_head(struct seq_buf *m, const char *slfmt, unsigned sl, con
                r->rx_queue, r->timer, clock_t_of(r->when_ns), r->retrans);
 }
 
-static void proc_tcp_row(struct seq_buf *m, unsigned sl, const struct sock_row *r)
+void proc_net_tcp_row(struct seq_buf *m, unsigned sl, const struct sock_row *r)
 {
     size_t start = m->len;
 
@@ -216,7 +193,7 @@ static void tcp_show_sock(struct sock *sk, void *arg)
     struct sock_row r;
 
     tcp_row(&r, sk);
-    proc_tcp_row(w->m, w->sl++, &r);
+    proc_net_tcp_row(w->m, w->sl++, &r);
 }
 
 static void tcp_show_req(const struct request_sock *req, void *arg)
@@ -225,7 +202,7 @@ static void tcp_show_req(const struct request_sock *req, void *arg)
     struct sock_row r;
 
     req_row(&r, req);
-    proc_tcp_row(w->m, w->sl++, &r);
+    proc_net_tcp_row(w->m, w->sl++, &r);
 }
 
 static void tcp_show_tw(const struct inet_timewait_sock *tw, void *arg)
@@ -234,7 +211,7 @@ static void tcp_show_tw(const struct inet_timewait_sock *tw, void *arg)
     struct sock_row r;
 
     tw_row(&r, tw);
-    proc_tcp_row(w->m, w->sl++, &r);
+    proc_net_tcp_row(w->m, w->sl++, &r);
 }
 
 static int proc_tcp_show(struct seq_buf *m)
@@ -250,17 +227,23 @@ static int proc_tcp_show(struct seq_buf *m)
 }
 
 /* UDP's "sl" is the port's hash bucket, not a row number. */
+void proc_net_udp_row(struct seq_buf *m, const struct sock_row *r)
+{
+    size_t start = m->len;
+
+    proc_row_head(m, "%5u", r->lport % INET_BIND_BUCKETS, r);
+    seq_printf(m, " %5u %8d %lu %d %016llx %u", 0, 0, r->inode, (int)r->refcnt,
+               ptr_hash(r->obj), r->drops);
+    seq_pad(m, start, UDP_ROW_WIDTH);
+}
+
 static void udp_show_sock(struct sock *sk, void *arg)
 {
     struct proc_walk *w = arg;
-    size_t start = w->m->len;
     struct sock_row r;
 
     udp_row(&r, sk);
-    proc_row_head(w->m, "%5u", r.lport % INET_BIND_BUCKETS, &r);
-    seq_printf(w->m, " %5u %8d %lu %d %016llx %u", 0, 0, r.inode, (int)r.refcnt,
-               ptr_hash(r.obj), r.drops);
-    seq_pad(w->m, start, UDP_ROW_WIDTH);
+    proc_net_udp_row(w->m, &r);
 }
 
 static int proc_udp_show(struct seq_buf *m)

@@ -33,4 +33,39 @@ void tcp_for_each_timewait(void (*fn)(const struct inet_timewait_sock *tw, void 
 /* net/tcp_ipv4.c: every request sock in the SYN queue (SYN_RECV rows). */
 void tcp_for_each_request(void (*fn)(const struct request_sock *req, void *arg), void *arg);
 
+/*
+ * net/proc_net.c's formatters, public for the host tests that pin their
+ * bytes (tests/unit/test_procfs.c).  One socket, request sock or TIME-WAIT
+ * entry as /proc/net/{tcp,udp} and the ss table see it: addresses network
+ * order, ports host order.
+ */
+struct seq_buf;
+
+/* Linux's "tr" column: which timer is pending. */
+enum { TR_NONE, TR_RETRANS, TR_KEEPALIVE, TR_TIMEWAIT, TR_PROBE0 };
+/* Which of Linux's three /proc/net/tcp line formats a row takes. */
+enum row_kind { ROW_FULL, ROW_REQ, ROW_TW };
+
+struct sock_row {
+    const void *obj;            /* the sock, request_sock or TIME-WAIT entry (hashed into "pointer") */
+    enum row_kind kind;
+    u8 proto, state;            /* IPPROTO_*, TCP_* */
+    __be32_t laddr, raddr;
+    u16 lport, rport;
+    u32 tx_queue, rx_queue;     /* bytes; a listener's rx_queue is its accept queue */
+    u8 timer;                   /* TR_* */
+    u64 when_ns;                /* left on that timer */
+    u32 retrans, probes, refcnt, drops;
+    unsigned long inode;        /* 0 for socks without a socket (orphans, requests) */
+    u64 rto_ns, ato_ns;
+    u32 quick, cwnd;            /* cwnd in segments, as Linux prints it */
+    int ssthresh;               /* segments; -1 in initial slow start */
+    u32 syn_qlen, max_backlog;  /* listeners */
+};
+
+/* Line `sl` of /proc/net/tcp, padded to Linux's width, with its newline. */
+void proc_net_tcp_row(struct seq_buf *m, unsigned sl, const struct sock_row *r);
+/* A line of /proc/net/udp ("sl" is the port's bind bucket). */
+void proc_net_udp_row(struct seq_buf *m, const struct sock_row *r);
+
 #endif

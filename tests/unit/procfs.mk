@@ -1,2 +1,3 @@
 UNIT_TESTS += procfs
-procfs_SRCS := kernel/fs/seq_file.c kernel/mm/slab.c tests/unit/host/host_pages.c
+# The whole stack (NET_TEST_SRCS, net_core.mk) for net/proc_net.c's row formatters.
+procfs_SRCS = $(NET_TEST_SRCS)
