@@ -144,9 +144,13 @@ void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb, const struct tc
 void tcp_reset(struct sock *sk);
 /* tcp_minisocks.c */
 void tcp_rcv_listen(struct sock *sk, struct sk_buff *skb, const struct tcp_options_received *rx);
+/* A bare ACK for a connection with no full sock (request or TIME-WAIT); TS option when ts. */
+void tcp_v4_send_ack(const struct tcp_seg_hdr *h, const struct tcp_seg_route *r, bool ts,
+                     u32 tsval, u32 tsecr);
 void tcp_check_req(struct sock *sk, struct request_sock *req, struct sk_buff *skb,
                    const struct tcp_options_received *rx);
 void reqsk_drop(struct request_sock *req);
+/* tcp_timewait.c */
 /*
  * sk enters TIME-WAIT: a tcp_timewait_sock takes its 4-tuple and port
  * (or none past tcp_max_tw_buckets), then tcp_done(sk): the full sock is
