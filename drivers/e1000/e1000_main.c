@@ -138,6 +138,7 @@ static const struct net_device_ops e1000_netdev_ops = {
     .ndo_open = e1000_open,
     .ndo_stop = e1000_stop,
     .ndo_start_xmit = e1000_xmit_frame,
+    .ndo_xmit_flush = e1000_xmit_flush,
 };
 
 /* MSI-X vector 0 for every cause when the model has it (82574), else INTx. */

@@ -161,6 +161,7 @@ netdev_tx_t e1000_xmit_frame(struct sk_buff *skb, struct net_device *dev)
     e1000_clean_tx(a);
     if (tx_next(a->tx_use) == a->tx_clean) {
         /* Full: the TXDW interrupt for the queued descriptors lets the poll wake us. */
+        ew32(a, E1000_TDT, a->tx_use);      /* what a batch queued must go first */
         netif_stop_queue(dev);
         return NETDEV_TX_BUSY;
     }
@@ -179,6 +180,15 @@ netdev_tx_t e1000_xmit_frame(struct sk_buff *skb, struct net_device *dev)
     d->cmd = E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS;
     a->tx_use = tx_next(a->tx_use);
     barrier();      /* the descriptor is complete before the NIC may fetch it */
-    ew32(a, E1000_TDT, a->tx_use);
+    if (!netdev_xmit_more())    /* else e1000_xmit_flush() at the batch's end */
+        ew32(a, E1000_TDT, a->tx_use);
     return NETDEV_TX_OK;
+}
+
+void e1000_xmit_flush(struct net_device *dev)
+{
+    struct e1000_adapter *a = netdev_priv(dev);
+
+    barrier();
+    ew32(a, E1000_TDT, a->tx_use);
 }

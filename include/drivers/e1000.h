@@ -102,5 +102,7 @@ unsigned e1000_clean_tx(struct e1000_adapter *a);
 bool e1000_rings_pending(struct e1000_adapter *a);
 /* Queue one frame: NETDEV_TX_OK (skb now ours) or NETDEV_TX_BUSY (ring full, queue stopped). */
 netdev_tx_t e1000_xmit_frame(struct sk_buff *skb, struct net_device *dev);
+/* ndo_xmit_flush: one TDT write for the frames a transmit batch queued (net/dev.c). */
+void e1000_xmit_flush(struct net_device *dev);
 
 #endif

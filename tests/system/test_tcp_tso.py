@@ -5,8 +5,11 @@ segments.  What a user sees: the stream from chargen (port 19) arrives byte
 for byte, the guest counts every wire segment in OutSegs (RFC 4022), and
 a capture on the host's tap shows the super-frames the guest sent (a
 capture on a Linux host with TSO shows the same).  A device without TSO
-(host_tso4=off) gets only frames that fit the MTU.
+(host_tso4=off) gets only frames that fit the MTU, and so do the e1000
+models, which offload nothing.
 """
+import pytest
+
 from test_tcp import CHARGEN_PERIOD, boot_echo, counters, no_oversize
 from test_udp import in_ns
 from test_virtio import GUEST, netns  # noqa: F401 (fixture)
@@ -66,3 +69,15 @@ def test_without_tso_every_frame_fits_the_mtu(boot, netns):
     assert ", TSO" not in g.output
     r = pull(netns)
     assert r["frames"] and r["biggest"] <= 1514, r
+
+
+@pytest.mark.parametrize("model", ["e1000", "e1000e"])
+def test_e1000_bulk_without_offloads(boot, netns, model):
+    """The e1000 drivers offer no checksum offload or TSO: TCP's partial
+    checksums are finished in software (dev_queue_xmit) and a transmit
+    batch rings the TDT doorbell once (e1000_xmit_flush)."""
+    g = boot_echo(boot, netns, nic=model)
+    r = pull(netns)
+    assert r["frames"] and r["biggest"] <= 1514, r
+    _, drops = counters(g)
+    no_oversize(drops)
