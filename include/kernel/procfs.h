@@ -27,6 +27,8 @@ struct seq_buf {
 
 void seq_printf(struct seq_buf *m, const char *fmt, ...) __printf(2, 3);
 void seq_puts(struct seq_buf *m, const char *s);
+/* len bytes of data, as seq_puts would print them (Linux seq_write). */
+void seq_write(struct seq_buf *m, const void *data, size_t len);
 /* Pad the line begun at offset `start` with spaces to `width` bytes, then '\n' (Linux seq_pad). */
 void seq_pad(struct seq_buf *m, size_t start, size_t width);
 static inline bool seq_has_overflowed(const struct seq_buf *m) { return m->len >= m->size; }

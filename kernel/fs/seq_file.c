@@ -3,7 +3,9 @@
  * fs/proc): the seq_buf printers, proc_generate's grow-and-retry, the
  * registry of files and path resolution.  Above: kernel/fs/procfs.c (the
  * syscalls and struct file), the console tables, host unit tests.  Below:
- * kmalloc and vsnprintf only, so it builds on the host as well.
+ * kmalloc and vsnprintf only, so it builds on the host as well.  Every
+ * printer fills the buffer by the same rule: a write fits if a byte is left
+ * over after it (vsnprintf's terminator), else the buffer is marked full.
  */
 #include <kernel/errno.h>
 #include <kernel/mm.h>
@@ -29,16 +31,37 @@ void seq_printf(struct seq_buf *m, const char *fmt, ...)
     m->len = (size_t)n < room ? m->len + (size_t)n : m->size;
 }
 
+/* Fits only with a byte to spare, as vsnprintf's terminator needs: seq_printf's rule. */
+void seq_write(struct seq_buf *m, const void *data, size_t len)
+{
+    if (seq_has_overflowed(m))
+        return;
+    if (len < m->size - m->len) {
+        memcpy(m->buf + m->len, data, len);
+        m->len += len;
+    } else {
+        m->len = m->size;
+    }
+}
+
 void seq_puts(struct seq_buf *m, const char *s)
 {
-    seq_printf(m, "%s", s);
+    seq_write(m, s, strlen(s));
 }
 
 void seq_pad(struct seq_buf *m, size_t start, size_t width)
 {
-    size_t used = m->len - start;
+    size_t used = m->len - start, n = (used < width ? width - used : 0) + 1;
 
-    seq_printf(m, "%*s\n", used < width ? (int)(width - used) : 0, "");
+    if (seq_has_overflowed(m))
+        return;
+    if (n < m->size - m->len) {
+        memset(m->buf + m->len, ' ', n - 1);
+        m->buf[m->len + n - 1] = '\n';
+        m->len += n;
+    } else {
+        m->len = m->size;
+    }
 }
 
 int proc_generate(int (*show)(struct seq_buf *m), char **out, size_t *len)

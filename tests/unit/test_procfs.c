@@ -380,9 +380,9 @@ static void random_row(struct sock_row *r, unsigned *sl)
 }
 
 /*
- * Random rows, each into a buffer of exactly its length + 1 (fits), then
- * of its length (overflows: len == size, as seq_printf marks it), at a
- * random offset into the buffer.
+ * Random rows, each at a random offset into a roomy buffer, one of exactly
+ * the row's length + 1 (fits), and one of its length (overflows: len ==
+ * size, as seq_printf marks it).
  */
 static void test_rows_match_printf(void **state)
 {
@@ -397,14 +397,17 @@ static void test_rows_match_printf(void **state)
 
         random_row(&r, &sl);
         n = udp ? ref_udp_row(want, &r) : ref_tcp_row(want, sl, &r);
-        for (size_t size = start + n + 1; size >= start + n; size--) {
+        for (size_t size = start + n + 2; size >= start + n; size--) {
             struct seq_buf m = { .buf = buf, .size = size, .len = start };
+
+            if (size == start + n + 2)
+                m.size = sizeof(buf);
 
             if (udp)
                 proc_net_udp_row(&m, &r);
             else
                 proc_net_tcp_row(&m, sl, &r);
-            if (size == start + n) {
+            if (m.size == start + n) {
                 assert_int_equal(m.len, size);
             } else {
                 assert_int_equal(m.len, start + n);
