@@ -115,10 +115,16 @@ struct tcp_seg_route {
 };
 
 struct tcp_out_options;
-/* tcp_output.c */
+/* tcp_output.c, tcp_output_ctl.c */
 struct sk_buff *tcp_make_segment(const struct tcp_seg_hdr *h, const struct tcp_out_options *opts,
                                  unsigned optlen, const void *data, unsigned len);
 int tcp_v4_send(struct sk_buff *skb, const struct tcp_seg_route *r);
+/* Send one segment of ours at seq with flags and len bytes of data (copied); 0 or -errno. */
+int tcp_xmit(struct sock *sk, u32 seq, u8 flags, const void *data, unsigned len);
+/* Send write-queue skb whole (PSH if it ends what is queued), stamping cb->when. */
+int tcp_transmit_skb(struct sock *sk, struct sk_buff *skb);
+/* skb went out for the first time: SND.NXT, packets_out, the RTO timer. */
+void tcp_sent_new(struct sock *sk, struct sk_buff *skb);
 u32 tcp_space(const struct sock *sk);
 u32 tcp_receive_window(const struct tcp_sock *tp);
 u16 tcp_select_window(struct sock *sk);
