@@ -4,10 +4,10 @@
  * net/ipv4/tcp_ipv4.c get_tcp4_sock/get_openreq4/get_timewait4_sock and
  * net/ipv4/udp.c udp4_format_sock print them), /proc/net/dev
  * (net/core/net-procfs.c dev_seq_printf_stats) and /proc/net/snmp
- * (net/snmp.c), plus the same sockets as an ss-style table on console key
- * 's'.  Each socket (or request sock, or TIME-WAIT entry) is read once into
- * a struct sock_row, which both the /proc and the ss printers format.
- * Reads other layers' state; owns none.
+ * (net/snmp.c).  Each socket (or request sock, or TIME-WAIT entry) is read
+ * once into a struct sock_row (net/sock_row.c), which these printers and
+ * the ss-style console table (net/ss.c) format.  Reads other layers'
+ * state; owns none.
  */
 #include <kernel/console.h>
 #include <kernel/init.h>
@@ -31,128 +31,6 @@
 static unsigned long long ptr_hash(const void *p)
 {
     return (u32)(((u64)(unsigned long)p * 0x9e3779b97f4a7c15ULL) >> 32);
-}
-
-/* No inodes here: a number unique to the socket while it lives (Linux: sock_i_ino). */
-static unsigned long sock_ino(const struct sock *sk)
-{
-    return sk->sk_socket ? (u32)((unsigned long)sk->sk_socket >> 4) : 0;
-}
-
-static u64 timer_left(const struct timer_list *t)
-{
-    u64 now = ktime_get_ns();
-
-    return t->expires > now ? t->expires - now : 0;
-}
-
-static void row_inet(struct sock_row *r, const struct sock *sk)
-{
-    const struct inet_sock *inet = inet_sk(sk);
-
-    r->obj = sk;
-    r->state = sk->sk_state;
-    r->laddr = inet->inet_rcv_saddr;
-    r->raddr = inet->inet_daddr;
-    r->lport = inet->inet_num;
-    r->rport = ntohs(inet->inet_dport);
-    r->refcnt = sk->sk_refcnt;
-    r->inode = sock_ino(sk);
-}
-
-/* Linux get_tcp4_sock's timer choice: RTO, else zero-window probe, else keepalive. */
-static void tcp_row_timer(struct sock_row *r, const struct sock *sk)
-{
-    const struct inet_connection_sock *icsk = inet_csk(sk);
-    const struct tcp_sock *tp = tcp_sk(sk);
-
-    if (timer_pending(&tp->tw_timer)) {
-        r->kind = ROW_TW;       /* an orphan's FIN_WAIT2 timeout (Linux's tw with substate 5) */
-        r->timer = TR_TIMEWAIT;
-        r->when_ns = timer_left(&tp->tw_timer);
-    } else if (icsk->icsk_pending && timer_pending(&icsk->icsk_retransmit_timer)) {
-        r->timer = icsk->icsk_pending == ICSK_TIME_PROBE0 ? TR_PROBE0 : TR_RETRANS;
-        r->when_ns = timer_left(&icsk->icsk_retransmit_timer);
-    } else if (timer_pending(&tp->keepalive_timer)) {
-        r->timer = TR_KEEPALIVE;
-        r->when_ns = timer_left(&tp->keepalive_timer);
-    }
-}
-
-static void tcp_row(struct sock_row *r, const struct sock *sk)
-{
-    const struct inet_connection_sock *icsk = inet_csk(sk);
-    const struct tcp_sock *tp = tcp_sk(sk);
-    u32 mss = tp->mss_cache ? tp->mss_cache : TCP_MSS_DEFAULT;
-    s32 unread = (s32)(tp->rcv_nxt - tp->copied_seq);
-
-    memset(r, 0, sizeof(*r));
-    row_inet(r, sk);
-    r->proto = IPPROTO_TCP;
-    tcp_row_timer(r, sk);
-    r->tx_queue = tp->write_seq - tp->snd_una;
-    r->rx_queue = sk->sk_state == TCP_LISTEN ? icsk->icsk_accept_qlen : (u32)MAX(unread, 0);
-    r->retrans = icsk->icsk_retransmits;
-    r->probes = icsk->icsk_probes_out;
-    r->rto_ns = icsk->icsk_rto;
-    r->ato_ns = icsk->icsk_ack.ato;
-    r->quick = (u32)icsk->icsk_ack.quick << 1;      /* no ping-pong mode here */
-    r->cwnd = tp->snd_cwnd / mss;
-    if (sk->sk_state == TCP_LISTEN)
-        r->ssthresh = 0;        /* Linux prints the TFO queue length: no TFO */
-    else
-        r->ssthresh = tp->snd_ssthresh >= 0x7fffffff ? -1 : (int)(tp->snd_ssthresh / mss);
-    r->syn_qlen = icsk->icsk_syn_qlen;
-    r->max_backlog = icsk->icsk_max_backlog;
-    if (r->kind == ROW_TW)
-        r->tx_queue = r->rx_queue = 0;  /* Linux's time-wait socks hold no data */
-}
-
-static void req_row(struct sock_row *r, const struct request_sock *req)
-{
-    memset(r, 0, sizeof(*r));
-    r->obj = req;
-    r->kind = ROW_REQ;
-    r->proto = IPPROTO_TCP;
-    r->state = TCP_SYN_RECV;
-    r->laddr = req->loc_addr;
-    r->raddr = req->rmt_addr;
-    r->lport = ntohs(req->loc_port);
-    r->rport = ntohs(req->rmt_port);
-    r->timer = TR_RETRANS;      /* the SYN-ACK timer: Linux prints 1 for it */
-    r->when_ns = timer_left(&req->rsk_timer);
-    r->retrans = req->num_retrans;
-}
-
-/*
- * A TIME-WAIT entry as Linux's get_timewait4_sock prints it: no queues,
- * timer 3 with the time left, refcnt 3 (Linux's count for one hashed in
- * the established and bind tables with its timer armed).
- */
-static void tw_row(struct sock_row *r, const struct inet_timewait_sock *tw)
-{
-    memset(r, 0, sizeof(*r));
-    r->obj = tw;
-    r->kind = ROW_TW;
-    r->proto = IPPROTO_TCP;
-    r->state = tw->tw_substate;
-    r->laddr = tw->tw_rcv_saddr;
-    r->raddr = tw->tw_daddr;
-    r->lport = tw->tw_num;
-    r->rport = ntohs(tw->tw_dport);
-    r->timer = TR_TIMEWAIT;
-    r->when_ns = timer_left(&tw->tw_timer);
-    r->refcnt = 3;
-}
-
-static void udp_row(struct sock_row *r, const struct sock *sk)
-{
-    memset(r, 0, sizeof(*r));
-    row_inet(r, sk);
-    r->proto = IPPROTO_UDP;
-    r->tx_queue = sk->sk_wmem_alloc;
-    r->rx_queue = sk->sk_rmem_alloc;
-    r->drops = sk->sk_drops;
 }
 
 /* ---- /proc/net/tcp and /proc/net/udp ------------------------------------ */
@@ -303,7 +181,7 @@ static void tcp_show_sock(struct sock *sk, void *arg)
     struct proc_walk *w = arg;
     struct sock_row r;
 
-    tcp_row(&r, sk);
+    sock_row_tcp(&r, sk);
     proc_net_tcp_row(w->m, w->sl++, &r);
 }
 
@@ -312,7 +190,7 @@ static void tcp_show_req(const struct request_sock *req, void *arg)
     struct proc_walk *w = arg;
     struct sock_row r;
 
-    req_row(&r, req);
+    sock_row_req(&r, req);
     proc_net_tcp_row(w->m, w->sl++, &r);
 }
 
@@ -321,7 +199,7 @@ static void tcp_show_tw(const struct inet_timewait_sock *tw, void *arg)
     struct proc_walk *w = arg;
     struct sock_row r;
 
-    tw_row(&r, tw);
+    sock_row_tw(&r, tw);
     proc_net_tcp_row(w->m, w->sl++, &r);
 }
 
@@ -354,7 +232,7 @@ static void udp_show_sock(struct sock *sk, void *arg)
     struct proc_walk *w = arg;
     struct sock_row r;
 
-    udp_row(&r, sk);
+    sock_row_udp(&r, sk);
     proc_net_udp_row(w->m, &r);
 }
 
@@ -406,133 +284,6 @@ static int proc_dev_show(struct seq_buf *m)
     return 0;
 }
 
-/* ---- the console table (key 's') ------------------------------------------ */
-
-static const char *ss_state(const struct sock_row *r)
-{
-    static const char *const names[TCP_MAX_STATES] = {
-        [TCP_ESTABLISHED] = "ESTAB", [TCP_SYN_SENT] = "SYN-SENT", [TCP_SYN_RECV] = "SYN-RECV",
-        [TCP_FIN_WAIT1] = "FIN-WAIT-1", [TCP_FIN_WAIT2] = "FIN-WAIT-2",
-        [TCP_TIME_WAIT] = "TIME-WAIT", [TCP_CLOSE] = "UNCONN", [TCP_CLOSE_WAIT] = "CLOSE-WAIT",
-        [TCP_LAST_ACK] = "LAST-ACK", [TCP_LISTEN] = "LISTEN", [TCP_CLOSING] = "CLOSING",
-        [TCP_NEW_SYN_RECV] = "SYN-RECV",
-    };
-
-    return r->state < TCP_MAX_STATES && names[r->state] ? names[r->state] : "UNKNOWN";
-}
-
-/* "a.b.c.d:port", port "*" when 0 (ss's wildcard). */
-static void ss_addr(char *buf, size_t size, __be32_t addr, u16 port)
-{
-    const u8 *a = (const u8 *)&addr;
-    int n = snprintf(buf, size, "%u.%u.%u.%u:", a[0], a[1], a[2], a[3]);
-
-    if (port)
-        snprintf(buf + n, size - (size_t)n, "%u", port);
-    else
-        snprintf(buf + n, size - (size_t)n, "*");
-}
-
-/*
- * One ss -tuano line.  Recv-Q/Send-Q as ss: a listener's are its accept
- * queue and backlog; others' unread and unacknowledged bytes.  Listeners
- * add their SYN and accept queue depths.
- */
-static void ss_row(struct seq_buf *m, const struct sock_row *r)
-{
-    static const char *const timers[] = { "", "on", "keepalive", "timewait", "persist" };
-    bool listen = r->state == TCP_LISTEN;
-    char local[24], peer[24];
-
-    ss_addr(local, sizeof(local), r->laddr, r->lport);
-    ss_addr(peer, sizeof(peer), r->raddr, r->rport);
-    seq_printf(m, "%-5s %-10s %6u %6u %-21s %-21s", r->proto == IPPROTO_TCP ? "tcp" : "udp",
-               ss_state(r), r->rx_queue, listen ? r->max_backlog : r->tx_queue, local, peer);
-    if (r->timer)
-        seq_printf(m, " timer:(%s,%llums,%u)", timers[r->timer],
-                   (unsigned long long)(r->when_ns / NSEC_PER_MSEC), r->retrans);
-    if (listen)
-        seq_printf(m, " syn-q:%u accept-q:%u/%u", r->syn_qlen, r->rx_queue, r->max_backlog);
-    seq_puts(m, "\n");
-}
-
-static void ss_tcp_sock(struct sock *sk, void *arg)
-{
-    struct sock_row r;
-
-    tcp_row(&r, sk);
-    ss_row(arg, &r);
-}
-
-static void ss_tcp_req(const struct request_sock *req, void *arg)
-{
-    struct sock_row r;
-
-    req_row(&r, req);
-    ss_row(arg, &r);
-}
-
-static void ss_tcp_tw(const struct inet_timewait_sock *tw, void *arg)
-{
-    struct sock_row r;
-
-    tw_row(&r, tw);
-    ss_row(arg, &r);
-}
-
-static void ss_udp_sock(struct sock *sk, void *arg)
-{
-    struct sock_row r;
-
-    udp_row(&r, sk);
-    ss_row(arg, &r);
-}
-
-static int ss_show(struct seq_buf *m)
-{
-    seq_printf(m, "%-5s %-10s %6s %6s %-21s %-21s %s\n", "Netid", "State", "Recv-Q", "Send-Q",
-               "Local Address:Port", "Peer Address:Port", "Timer/Queues");
-    tcp_for_each_sock(ss_tcp_sock, m);
-    tcp_for_each_timewait(ss_tcp_tw, m);
-    tcp_for_each_request(ss_tcp_req, m);
-    udp_for_each_sock(ss_udp_sock, m);
-    seq_puts(m, "ss: end of table\n");
-    return 0;
-}
-
-/* Runs from TIMER_SOFTIRQ, where walking the tables is safe (see ss_key). */
-static void ss_print(struct timer_list *t)
-{
-    char *text, *line, *end;
-    size_t len;
-
-    if (proc_generate(ss_show, &text, &len)) {
-        pr_warn("ss: out of memory for the socket table");
-        return;
-    }
-    /* A line per printk: the log's timestamps, and interrupts off one line at a time. */
-    for (line = text, end = text + len; line < end;) {
-        char *nl = memchr(line, '\n', (size_t)(end - line));
-        int n = (int)((nl ? nl : end) - line);
-
-        pr_info("%.*s", n, line);
-        line += n + 1;
-    }
-    kfree(text);
-}
-
-static struct timer_list ss_timer;
-
-/*
- * Key handlers run in hard-IRQ context, which may interrupt a syscall in
- * the middle of changing a socket table; the timer defers the walk to
- * softirq context, which never does.
- */
-static void ss_key(char c)
-{
-    mod_timer(&ss_timer, ktime_get_ns());
-}
-
 /* ---- registration ------------------------------------------------------- */
 
 static struct proc_entry proc_net_files[] = {
@@ -544,8 +295,6 @@ static struct proc_entry proc_net_files[] = {
 
 static int proc_net_init(void)
 {
-    timer_setup(&ss_timer, ss_print);
-    console_register_key('s', ss_key);
     for (unsigned i = 0; i < ARRAY_SIZE(proc_net_files); i++) {
         int err = proc_register(&proc_net_files[i]);
 

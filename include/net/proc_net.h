@@ -63,6 +63,12 @@ struct sock_row {
     u32 syn_qlen, max_backlog;  /* listeners */
 };
 
+/* net/sock_row.c: fill r from one TCP sock, request sock, TIME-WAIT entry or UDP sock. */
+void sock_row_tcp(struct sock_row *r, const struct sock *sk);
+void sock_row_req(struct sock_row *r, const struct request_sock *req);
+void sock_row_tw(struct sock_row *r, const struct inet_timewait_sock *tw);
+void sock_row_udp(struct sock_row *r, const struct sock *sk);
+
 /* Line `sl` of /proc/net/tcp, padded to Linux's width, with its newline. */
 void proc_net_tcp_row(struct seq_buf *m, unsigned sl, const struct sock_row *r);
 /* A line of /proc/net/udp ("sl" is the port's bind bucket). */
