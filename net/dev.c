@@ -260,7 +260,7 @@ int dev_queue_xmit(struct sk_buff *skb)
     }
     skb->pkt_type = PACKET_OUTGOING;
     if (skb->gso_size && !(dev->features & NETIF_F_TSO)) {
-        /* TCP asks for TSO only on a route whose device has it (tcp_route_caps). */
+        /* TCP asks for TSO only on a route whose device has it (tcp_route_tso). */
         dev->stats.tx_errors++;
         kfree_skb_reason(skb, SKB_DROP_REASON_DEV_TX_ERR);
         return -EINVAL;
