@@ -121,6 +121,9 @@ int sock_setsockopt(struct sock *sk, int optname, u64 optval, unsigned optlen)
         sock_valbool_flag(sk, SOCK_BROADCAST, val);
         return 0;
     case SO_KEEPALIVE:
+        /* As Linux's sock_setsockopt: an established TCP sock starts (or stops) probing now. */
+        if (sk->sk_prot->keepalive && (val != 0) != sock_flag(sk, SOCK_KEEPOPEN))
+            sk->sk_prot->keepalive(sk, val != 0);
         sock_valbool_flag(sk, SOCK_KEEPOPEN, val);
         return 0;
     case SO_SNDBUF:

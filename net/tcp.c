@@ -452,6 +452,7 @@ struct proto tcp_prot = {
     .destroy = tcp_v4_destroy_sock,
     .shutdown = tcp_shutdown,
     .setsockopt = tcp_setsockopt,
+    .keepalive = tcp_set_keepalive,
     .getsockopt = tcp_getsockopt,
     .sendmsg = tcp_sendmsg,
     .recvmsg = tcp_recvmsg,

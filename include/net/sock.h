@@ -153,6 +153,8 @@ struct proto {
     void (*unhash)(struct sock *sk);
     /* Take local port snum (host order; 0: pick an ephemeral one) in the bind table. */
     int (*get_port)(struct sock *sk, u16 snum);
+    /* SO_KEEPALIVE changed on a live sock: start or stop the protocol's timer (Linux's keepalive). */
+    void (*keepalive)(struct sock *sk, bool on);
 };
 
 static inline bool sock_flag(const struct sock *sk, enum sock_flags f) { return sk->sk_flags & (1UL << f); }

@@ -360,12 +360,48 @@ static void test_linger_zero_aborts(void **state)
     sock_release(l);
 }
 
+/*
+ * SO_KEEPALIVE turned on for a connection already established starts the
+ * probes, as Linux's sock_setsockopt -> tcp_set_keepalive: after
+ * TCP_KEEPIDLE of silence, <SEQ=SND.NXT-1><ACK=RCV.NXT> with no data (RFC
+ * 1122 §4.2.3.6).  Turned off, no more probes.
+ */
+static void test_keepalive_set_after_establishment(void **state)
+{
+    struct socket *l = listener(80, 5), *c;
+    int idle = 10, one = 1, zero = 0;
+    struct seg s;
+    u32 iss;
+
+    c = passive_open(l, 4008, &iss);
+    assert_int_equal(c->ops->setsockopt(c, IPPROTO_TCP, TCP_KEEPIDLE, (u64)(uintptr_t)&idle,
+                                        sizeof(idle)), 0);
+    assert_int_equal(sock_setsockopt(c->sk, SO_KEEPALIVE, (u64)(uintptr_t)&one, sizeof(one)), 0);
+    net_test_run(11 * NSEC_PER_SEC);
+    assert_true(pop(&s));
+    assert_int_equal(s.flags, TCPHDR_ACK);
+    assert_int_equal(s.seq, iss);               /* SND.NXT - 1: the peer must answer */
+    assert_int_equal(s.ack, PISN + 1);
+    assert_int_equal(s.len, 0);
+    assert_false(pop(&s));
+    assert_int_equal(sock_setsockopt(c->sk, SO_KEEPALIVE, (u64)(uintptr_t)&zero, sizeof(zero)), 0);
+    net_test_run(60 * NSEC_PER_SEC);
+    assert_false(pop(&s));
+    sock_set_flag(c->sk, SOCK_LINGER);          /* abort: the peer here never ACKs a FIN */
+    c->sk->sk_lingertime = 0;
+    sock_release(c);
+    assert_true(pop(&s));
+    assert_int_equal(s.flags, TCPHDR_RST | TCPHDR_ACK);
+    sock_release(l);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, tcp_peer_setup, tcp_peer_teardown)
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_passive_open_data_and_peer_close),
+        T(test_keepalive_set_after_establishment),
         T(test_rst_for_closed_port),
         T(test_header_validation),
         T(test_active_open_and_client_close_time_wait),
